@@ -1,0 +1,17 @@
+"""One module per ATS; SPIDERS maps an ATS name to its spider class."""
+
+from scrapers.ats import ashby, greenhouse, lever, personio, recruitee, smartrecruiters, workable
+from scrapers.ats.base import AtsSpider
+
+SPIDERS: dict[str, type[AtsSpider]] = {
+    cls.ats: cls
+    for cls in (
+        greenhouse.GreenhouseSpider,
+        lever.LeverSpider,
+        ashby.AshbySpider,
+        workable.WorkableSpider,
+        smartrecruiters.SmartRecruitersSpider,
+        recruitee.RecruiteeSpider,
+        personio.PersonioSpider,
+    )
+}

@@ -1,0 +1,77 @@
+"""One base spider for every ATS: the subclass names its API URL and a pure parser.
+
+Each ATS module defines ``board_url(board)``, ``jobs(payload)`` (the list of raw job
+objects in a board response) and ``parse_job(job, company=..., board=...)`` (one raw
+job → one posting dict); a non-JSON board also sets ``decode(text)`` (response text →
+payload). The spider only fetches; parsing is pure and golden-tested.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scrapers.sources import Source
+
+
+class AtsSpider(scrapy.Spider):
+    """Fetch one source's board and yield its postings; record what happened."""
+
+    ats: ClassVar[str]
+    board_url: ClassVar[Callable[[str], str]]
+    jobs: ClassVar[Callable[[Any], Iterable[dict]]]
+    parse_job: ClassVar[Callable[..., dict]]
+    decode: ClassVar[Callable[[str], Any]] = staticmethod(json.loads)
+
+    def __init__(self, source: dict, out_dir: str, source_index: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = Source(**source)
+        self.out_dir = out_dir
+        self.source_index = source_index
+        self.status = "ok"
+        self.error: str | None = None
+        self.items = 0
+        self.rejects: list[dict] = []
+
+    def url(self) -> str:
+        return self.source.url or type(self).board_url(self.source.board)
+
+    async def start(self):
+        yield scrapy.Request(self.url(), callback=self.parse, errback=self.failed)
+
+    def parse(self, response: Response, **kwargs: Any):
+        try:
+            payload = type(self).decode(response.text)
+            raw_jobs = list(type(self).jobs(payload))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            self.fail(f"unreadable board response from {response.url}: {exc.__class__.__name__}: {exc}")
+            return
+        for job in raw_jobs:
+            try:
+                yield type(self).parse_job(job, company=self.source.company, board=self.source.board)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                self.reject(job, f"{exc.__class__.__name__}: {exc}")
+
+    def reject(self, job: Any, reason: str) -> None:
+        self.rejects.append({"reason": reason, "raw": job})
+
+    def fail(self, error: str, status: str = "failed") -> None:
+        self.status = status
+        self.error = error
+        self.logger.warning("%s (%s): %s", self.source.company, self.source.ats, error)
+
+    def failed(self, failure: Failure) -> None:
+        # HttpError is an IgnoreRequest too; a plain IgnoreRequest here is robots.txt saying no
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.fail(f"HTTP {response.status} from {response.url}")
+            return
+        blocked = failure.check(IgnoreRequest) is not None
+        self.fail(f"{failure.type.__name__}: {failure.getErrorMessage()}", "blocked" if blocked else "failed")

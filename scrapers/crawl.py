@@ -1,0 +1,68 @@
+"""Run one crawl of many sources in a child process (Twisted reactors cannot restart).
+
+``run_crawl`` is what the rest of the code calls; ``python -m scrapers.crawl`` is the child.
+The child writes, per source, ``NNNNN-postings.jsonl`` (normalised postings) and
+``NNNNN-status.json`` (status, error, item count, rejects) into the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from scrapers.sources import Source
+
+
+def status_path(out_dir: Path, index: int) -> Path:
+    return Path(out_dir) / f"{index:05d}-status.json"
+
+
+def run_crawl(sources: list[Source], out_dir: Path, timeout: float | None = None) -> list[dict]:
+    """Crawl every source; return one status dict per source, in order."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = out_dir / "sources.json"
+    plan.write_text(json.dumps([asdict(s) for s in sources]), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "scrapers.crawl", str(plan), str(out_dir)],
+                          capture_output=True, text=True, timeout=timeout)
+    statuses = []
+    for index, source in enumerate(sources):
+        path = status_path(out_dir, index)
+        if path.exists():
+            statuses.append(json.loads(path.read_text(encoding="utf-8")))
+        else:
+            tail = (proc.stderr or "").strip().splitlines()[-1:] or [""]
+            statuses.append({**asdict(source), "status": "failed", "items": 0, "rejects": [],
+                             "error": f"crawler exited with code {proc.returncode} {tail[0]}".strip()})
+    return statuses
+
+
+def _main(plan: Path, out_dir: Path) -> None:
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from scrapers.ats import SPIDERS
+    from scrapers.settings import SETTINGS
+
+    def write_status(spider, reason: str) -> None:
+        status, error = spider.status, spider.error
+        if status == "ok" and reason != "finished":
+            status, error = "failed", f"crawl ended early: {reason}"
+        record = {**asdict(spider.source), "status": status, "error": error,
+                  "items": spider.items, "rejects": spider.rejects}
+        status_path(out_dir, spider.source_index).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+    process = CrawlerProcess(Settings(SETTINGS), install_root_handler=False)
+    for index, source in enumerate(json.loads(plan.read_text(encoding="utf-8"))):
+        crawler = process.create_crawler(SPIDERS[source["ats"]])
+        crawler.signals.connect(write_status, signal=signals.spider_closed)
+        process.crawl(crawler, source=source, out_dir=str(out_dir), source_index=index)
+    process.start()
+
+
+if __name__ == "__main__":
+    _main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -1,0 +1,60 @@
+"""Postings from files: the JSONL posting contract used by the batch commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import html_text
+
+from scrapers.normalise import clean_text
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+REQUIRED = ("id", "title", "description")
+OPTIONAL = ("company", "location", "posted_at", "url", "remote", "department", "salary_min", "salary_max",
+            "salary_currency", "salary_period", "employment_type")
+
+
+class PostingsFileError(ValueError):
+    """A postings file that cannot be used; the message names the file, line and problem."""
+
+
+def read_postings_file(path: Path) -> list[dict]:
+    """Read JSONL postings; description may be text or HTML (converted to text)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise PostingsFileError(f"{path}: file not found") from None
+    if size > MAX_FILE_BYTES:
+        raise PostingsFileError(f"{path}: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise PostingsFileError(f"{path}: not UTF-8 text") from None
+    except IsADirectoryError:
+        raise PostingsFileError(f"{path}: is a directory, expected a JSONL file") from None
+    postings = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PostingsFileError(f"{path}:{number}: not valid JSON: {exc.msg}") from None
+        if not isinstance(record, dict):
+            raise PostingsFileError(f"{path}:{number}: expected a JSON object")
+        unknown = set(record) - set(REQUIRED) - set(OPTIONAL)
+        if unknown:
+            raise PostingsFileError(f"{path}:{number}: unknown keys {sorted(unknown)}")
+        for key in REQUIRED:
+            if not isinstance(record.get(key), (str, int)) or not str(record[key]).strip():
+                raise PostingsFileError(f"{path}:{number}: '{key}' is missing or empty")
+        description = str(record["description"])
+        if "<" in description and ">" in description:
+            description = html_text.extract_text(description, guess_layout=True)
+        postings.append({**record, "id": str(record["id"]), "title": clean_text(str(record["title"])),
+                         "description": clean_text(description)})
+    if not postings:
+        raise PostingsFileError(f"{path}: no postings in file")
+    return postings

@@ -1,0 +1,40 @@
+"""The one posting record every source produces.
+
+Parse functions return plain dicts with these keys (see ``new_posting``); the
+normaliser (``scrapers.normalise``) fills identity and clean text before load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The posting contract: every parser fills what its source offers, None elsewhere.
+POSTING_FIELDS: tuple[str, ...] = (
+    "ats",              # greenhouse | lever | ashby | workable | smartrecruiters | recruitee | personio | jsonld | file
+    "board",            # board token / slug / host the posting came from
+    "native_id",        # the source's own id for the posting (string)
+    "company",
+    "title",
+    "location",         # human-readable location text
+    "remote",           # "remote" | "hybrid" | "onsite" | None
+    "url",              # canonical public URL of the posting
+    "posted_at",        # ISO-8601 string (UTC) or None
+    "department",
+    "team",
+    "employment_type",  # free text from the source (full-time, contract, ...)
+    "salary_min",       # number or None, in salary_currency per salary_period
+    "salary_max",
+    "salary_currency",  # ISO-4217 code
+    "salary_period",    # year | month | week | day | hour
+    "description_html", # description as HTML (or None when the source only has text)
+    "description",      # description as plain text (filled from HTML by the normaliser when missing)
+    "raw",              # the source's own JSON object for this posting, unchanged
+)
+
+
+def new_posting(**fields: Any) -> dict[str, Any]:
+    """A posting dict with every contract field present; unknown keys are a bug."""
+    unknown = set(fields) - set(POSTING_FIELDS)
+    if unknown:
+        raise KeyError(f"not posting fields: {sorted(unknown)}")
+    return {name: fields.get(name) for name in POSTING_FIELDS}
