@@ -1,0 +1,170 @@
+"""Why is this role open? Bandwidth (more hands for existing work) or expertise
+(a capability the team lacks), with a calibrated probability and evidence.
+
+Text features: the posting embedding and counts of curated cue phrases for each
+class, into a logistic regression Platt-calibrated on out-of-fold scores, saved
+as plain arrays plus metadata (no pickle). What the warehouse knows about the
+company then shifts the log-odds: the same title open several times → bandwidth;
+a department new to the company's history → expertise. Those shifts are fixed
+priors (FACT_LOGIT), not learned: labelled postings carry no company history.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+HERE = Path(__file__).parent
+CUES_PATH = HERE / "data" / "cue_phrases.toml"
+ARTIFACT_DIR = HERE / "artifacts" / "hire_type"
+CLASSES = ("bandwidth", "expertise")
+# log-odds shift per fact: per log(1 + other open postings with the same title), and for a new department
+FACT_LOGIT = {"same_title_open": -0.8, "new_department": 0.8}
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    phrase: str
+    start: int
+    end: int
+
+
+class CueMatcher:
+    """Finds curated cue phrases (regexes) of each class in a text."""
+
+    def __init__(self, phrases: dict[str, list[str]]) -> None:
+        self.patterns = {label: [re.compile(rf"\b(?:{p})\b", re.I) for p in phrases.get(label, [])]
+                         for label in CLASSES}
+
+    @classmethod
+    def load(cls, path: Path = CUES_PATH) -> "CueMatcher":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls({label: data[label]["phrases"] for label in CLASSES})
+
+    def find(self, text: str) -> list[Cue]:
+        cues = []
+        for label, patterns in self.patterns.items():
+            for pattern in patterns:
+                cues.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+        return sorted(cues, key=lambda c: c.start)
+
+    def counts(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            found = self.find(text)
+            rows.append([sum(c.label == label for c in found) for label in CLASSES])
+        return np.log1p(np.asarray(rows, dtype=np.float64)).reshape(len(texts), len(CLASSES))
+
+
+def features(vectors: np.ndarray, cue_counts: np.ndarray) -> np.ndarray:
+    return np.hstack([vectors, cue_counts]).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    same_title_open: int = 0       # other open postings with the same title at the company
+    new_department: bool = False   # the posting's department first appeared in the company's latest scans
+
+
+class HireTypeClassifier(ClassifierMixin, BaseEstimator):
+    """Logistic regression with out-of-fold Platt calibration; y is 1 for expertise."""
+
+    def __init__(self, C: float = 1.0, cv: int = 5, random_state: int = 0) -> None:
+        self.C = C
+        self.cv = cv
+        self.random_state = random_state
+
+    def _model(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "HireTypeClassifier":
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=int)
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        out_of_fold = cross_val_predict(self._model(), X, y, cv=folds, method="decision_function")
+        platt = LogisticRegression(C=1e6).fit(out_of_fold.reshape(-1, 1), y)
+        model = self._model().fit(X, y)
+        self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
+        self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_
+
+    def calibrated_logit(self, X: np.ndarray) -> np.ndarray:
+        a, b = self.platt_
+        return a * self.decision_function(X) + b
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        expertise = 1.0 / (1.0 + np.exp(-self.calibrated_logit(X)))
+        return np.column_stack([1 - expertise, expertise])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def save(self, directory: Path, metadata: dict) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez(directory / "weights.npz", coef=self.coef_, intercept=self.intercept_, platt=self.platt_)
+        params = self.get_params()
+        (directory / "metadata.json").write_text(json.dumps({**metadata, "params": params}, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path = ARTIFACT_DIR) -> tuple["HireTypeClassifier", dict]:
+        metadata = json.loads((directory / "metadata.json").read_text())
+        weights = np.load(directory / "weights.npz")
+        model = cls(**metadata["params"])
+        model.coef_, model.intercept_ = weights["coef"], float(weights["intercept"])
+        model.platt_ = tuple(float(v) for v in weights["platt"])
+        model.classes_ = np.array([0, 1])
+        return model, metadata
+
+
+@dataclass
+class HireTypeCall:
+    hire_type: str
+    expertise_probability: float
+    evidence: list[str]
+
+
+class HireTypeModel:
+    """The saved classifier plus the cue lexicon: texts (+ vectors, facts) → calls with evidence."""
+
+    def __init__(self, classifier: HireTypeClassifier, cues: CueMatcher, version: str) -> None:
+        self.classifier = classifier
+        self.cues = cues
+        self.version = version
+
+    @classmethod
+    def load(cls, directory: Path = ARTIFACT_DIR) -> "HireTypeModel":
+        classifier, metadata = HireTypeClassifier.load(directory)
+        return cls(classifier, CueMatcher.load(), f"hire_type:{metadata['version']}")
+
+    def predict(self, texts: list[str], vectors: np.ndarray,
+                facts: list[CompanyFacts] | None = None) -> list[HireTypeCall]:
+        facts = facts or [CompanyFacts()] * len(texts)
+        logits = self.classifier.calibrated_logit(features(vectors, self.cues.counts(texts)))
+        calls = []
+        for text, logit, fact in zip(texts, logits, facts):
+            evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in self.cues.find(text)]
+            if fact.same_title_open:
+                logit += FACT_LOGIT["same_title_open"] * np.log1p(fact.same_title_open)
+                evidence.append(f"bandwidth fact: {fact.same_title_open} other open postings with the same "
+                                "title at this company")
+            if fact.new_department:
+                logit += FACT_LOGIT["new_department"]
+                evidence.append("expertise fact: a department new to this company's postings")
+            probability = float(1.0 / (1.0 + np.exp(-logit)))
+            label = CLASSES[int(probability >= 0.5)]
+            if not evidence:
+                evidence.append("no cue phrase; call made from the posting's overall wording (embedding)")
+            calls.append(HireTypeCall(label, round(float(probability), 4), evidence[:8]))
+        return calls

@@ -1,0 +1,193 @@
+"""A job seeker's profile: the resume (parsed into sections and lines) plus preferences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
+REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
+_PREFERENCE_KEYS = {"locations", "remote", "min_salary", "currency", "roles", "avoid", "seniority"}
+_HEADING = re.compile(r"^\s*(#{1,6}\s+(?P<md>.+?)\s*#*|(?P<caps>[A-Z][A-Z &/]{2,40}):?)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
+_YEARS = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|to)\s*((?:19|20)\d{2}|present|now|current|today)\b", re.I)
+MAX_RESUME_BYTES = 1_000_000
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    locations: tuple[str, ...] = ()
+    remote: str = "any"
+    min_salary: float | None = None
+    currency: str = "USD"
+    roles: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    seniority: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    resume: str
+    sections: dict[str, list[str]]
+    lines: tuple[str, ...]             # evidence lines: bullets and substantive sentences
+    years_experience: float
+    headline: str
+    preferences: Preferences = field(default_factory=Preferences)
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(repr((self.resume, self.preferences)).encode()).hexdigest()[:16]
+
+    @property
+    def seniority(self) -> str:
+        if self.preferences.seniority:
+            return self.preferences.seniority
+        from_title = seniority_from_title(self.headline)
+        if from_title:
+            return from_title
+        return "junior" if self.years_experience < 2 else "mid" if self.years_experience < 5 else "senior"
+
+
+def seniority_from_title(title: str) -> str | None:
+    lowered = title.lower()
+    for level, words in (("staff", ("staff", "principal", "distinguished", "head of", "director", "vp ")),
+                         ("senior", ("senior", "sr.", "sr ", "lead ")),
+                         ("junior", ("junior", "jr.", "jr ", "graduate", "intern", "entry", "associate")),
+                         ("mid", (" ii", " 2", "mid-level", "mid level"))):
+        if any(word in f" {lowered} " for word in words):
+            return level
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ProfileError(f"{path}: is a directory, expected a file") from None
+    if len(data) > MAX_RESUME_BYTES:
+        raise ProfileError(f"{path}: {len(data)} bytes is too large for a resume (limit {MAX_RESUME_BYTES})")
+    if b"\x00" in data:
+        raise ProfileError(f"{path}: binary file, expected text (.md, .txt or .toml)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        raise ProfileError(f"{path}: file is empty")
+    return text
+
+
+def _sections(resume: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in resume.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            current = (heading.group("md") or heading.group("caps")).strip().lower()
+            sections.setdefault(current, [])
+        elif line.strip():
+            sections[current].append(line.strip())
+    return sections
+
+
+def _evidence_lines(sections: dict[str, list[str]]) -> tuple[str, ...]:
+    lines = []
+    for name, body in sections.items():
+        if name.startswith(("looking for", "contact", "education")):
+            continue
+        for line in body:
+            text = _BULLET.sub("", line).strip()
+            if len(text) >= 20 or (_BULLET.match(line) and len(text) >= 3):
+                lines.append(text)
+    return tuple(dict.fromkeys(lines))
+
+
+def _years(resume: str) -> float:
+    spans = []
+    for start, end in _YEARS.findall(resume):
+        stop = date.today().year if not end[0].isdigit() else int(end)
+        if stop >= int(start):
+            spans.append((int(start), stop))
+    if not spans:
+        return 0.0
+    return float(max(stop for _, stop in spans) - min(start for start, _ in spans))
+
+
+def _preferences_from_resume(sections: dict[str, list[str]]) -> Preferences:
+    """Read a "Looking for" section when no preferences file is given."""
+    body = next((lines for name, lines in sections.items() if name.startswith("looking for")), [])
+    text = " ".join(body).lower()
+    if not text:
+        return Preferences()
+    remote = "remote-only" if "remote only" in text or "remote-only" in text or "fully remote" in text else \
+        "remote-or-hybrid" if "remote" in text or "hybrid" in text else "any"
+    roles = tuple(_BULLET.sub("", line).strip().rstrip(".") for line in body
+                  if re.search(r"engineer|scientist|manager|designer|analyst|executive|developer|lead", line, re.I))
+    seniority = next((level for level in reversed(SENIORITY_LEVELS) if level in text), None)
+    return Preferences(remote=remote, roles=roles[:5], seniority=seniority)
+
+
+def _preferences(table: dict, where: str) -> Preferences:
+    unknown = set(table) - _PREFERENCE_KEYS
+    if unknown:
+        raise ProfileError(f"{where}: unknown [preferences] keys {sorted(unknown)}")
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ProfileError(f"{where}: '{key}' must be a list of strings")
+        return tuple(value)
+    remote = table.get("remote", "any")
+    if remote not in REMOTE_CHOICES:
+        raise ProfileError(f"{where}: remote must be one of {', '.join(REMOTE_CHOICES)}")
+    seniority = table.get("seniority")
+    if seniority is not None and seniority not in SENIORITY_LEVELS:
+        raise ProfileError(f"{where}: seniority must be one of {', '.join(SENIORITY_LEVELS)}")
+    min_salary = table.get("min_salary")
+    if min_salary is not None and (not isinstance(min_salary, (int, float)) or min_salary < 0):
+        raise ProfileError(f"{where}: min_salary must be a positive number")
+    return Preferences(locations=strings("locations"), remote=remote, min_salary=min_salary,
+                       currency=str(table.get("currency", "USD")), roles=strings("roles"),
+                       avoid=strings("avoid"), seniority=seniority)
+
+
+def _from_resume(resume: str, name: str, preferences: Preferences | None) -> Profile:
+    sections = _sections(resume)
+    headline = next((line for line in sections.get("", []) if line), "")
+    return Profile(name=name, resume=resume, sections=sections, lines=_evidence_lines(sections),
+                   years_experience=_years(resume), headline=headline,
+                   preferences=preferences or _preferences_from_resume(sections))
+
+
+def load_profile(path: Path) -> Profile:
+    """A resume (.md/.txt) or a TOML with [profile] resume=... and optional [preferences]."""
+    path = Path(path)
+    text = _read_text(path)
+    if path.suffix.lower() != ".toml":
+        return _from_resume(text, path.stem, None)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: invalid TOML: {exc}") from None
+    unknown = set(data) - {"profile", "preferences"}
+    if unknown:
+        raise ProfileError(f"{path}: unknown top-level keys {sorted(unknown)}")
+    profile = data.get("profile", {})
+    unknown = set(profile) - {"resume", "name"}
+    if unknown:
+        raise ProfileError(f"{path}: unknown [profile] keys {sorted(unknown)}")
+    if not isinstance(profile.get("resume"), str):
+        raise ProfileError(f"{path}: [profile] needs resume = \"path/to/resume.md\"")
+    resume = _read_text(path.parent / profile["resume"])
+    preferences = _preferences(data["preferences"], str(path)) if "preferences" in data else None
+    return _from_resume(resume, str(profile.get("name", path.stem)), preferences)
