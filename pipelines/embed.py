@@ -1,0 +1,70 @@
+"""Embedding cache: every distinct text is embedded once per model and stored.
+
+Texts are keyed by the sha256 of the exact embedded text; the model runs with
+no database connection open, and each batch is written in its own short write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from models.embedder import DIMENSIONS, MODEL_KEY, Embedder
+from scrapers.normalise import content_hash, embedding_text
+from warehouse.db import writer
+
+BATCH = 256
+
+
+def _store(db: Path, hashes: list[str], vectors: np.ndarray) -> None:
+    table = pa.table({
+        "content_hash": pa.array(hashes, pa.string()),
+        "model": pa.array([MODEL_KEY] * len(hashes), pa.string()),
+        "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), pa.float32()), DIMENSIONS),
+    })
+    with writer(db) as con:
+        con.register("new_vectors", table)
+        con.execute("INSERT INTO embeddings SELECT * FROM new_vectors ON CONFLICT DO NOTHING")
+
+
+def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, np.ndarray]:
+    if not hashes:
+        return {}
+    found = con.execute(
+        "SELECT content_hash, vector FROM embeddings WHERE model = ? AND content_hash IN (SELECT unnest(?))",
+        [MODEL_KEY, hashes]).to_arrow_table()
+    matrix = found.column("vector").combine_chunks().flatten().to_numpy().reshape(-1, DIMENSIONS)
+    return dict(zip(found.column("content_hash").to_pylist(), matrix))
+
+
+def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed every stored posting text that has no vector for this model yet; returns how many."""
+    with writer(db) as con:
+        pending = con.execute("""
+            SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
+            WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash AND e.model = ?)
+            ORDER BY p.content_hash""", [MODEL_KEY]).fetchall()
+    for start in range(0, len(pending), BATCH):
+        batch = pending[start:start + BATCH]
+        vectors = embedder.encode([embedding_text(title, description) for _, title, description in batch])
+        _store(db, [row[0] for row in batch], vectors)
+        if progress:
+            progress(min(start + BATCH, len(pending)), len(pending))
+    return len(pending)
+
+
+def embed_texts(db: Path, embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors for arbitrary texts (requirement lines, resume lines), through the same cache."""
+    hashes = [content_hash(text) for text in texts]
+    with writer(db) as con:
+        known = load_vectors(con, sorted(set(hashes)))
+    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
+    if missing:
+        vectors = embedder.encode([text for _, text in missing])
+        _store(db, [h for h, _ in missing], vectors)
+        known.update(zip((h for h, _ in missing), vectors))
+    return np.stack([known[h] for h in hashes]) if hashes else np.zeros((0, DIMENSIONS), np.float32)
