@@ -76,7 +76,8 @@ def _scan(db: Path, sources, origin: str, profiles) -> "ScanSummary":  # noqa: F
 def _print_summary(summary) -> None:
     statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.sources.items()))
     console.print(f"scan {summary.scan_id}: sources {statuses}; {summary.postings_seen} postings seen, "
-                  f"{summary.postings_added} new; {summary.embedded} embedded; {summary.classified} classified"
+                  f"{summary.postings_added} new; {summary.embedded} embedded; {summary.classified} classified; "
+                  f"{summary.skills_read} read for skills"
                   + "".join(f"; {n} scored for {name}" for name, n in summary.scored.items()))
 
 
@@ -116,6 +117,25 @@ def classify(postings: Path, output: OutOption = None) -> None:
     calls = _classify_records(records)
     _write_jsonl([{"id": r["id"], "hire_type": c.hire_type, "expertise_probability": c.expertise_probability,
                    "evidence": c.evidence} for r, c in zip(records, calls)], output)
+
+
+@app.command()
+def skills(postings: Path, output: OutOption = None) -> None:
+    """Skills each posting names, linked to the taxonomy, with offsets into its description and must/nice."""
+    from models.skills import SkillExtractor
+
+    with user_errors():
+        records = read_postings_file(postings)
+    extractor = SkillExtractor.load()
+    rows = []
+    for record in records:
+        row = {"id": record["id"], "skills": [
+            {"name": m.name, "taxonomy": m.taxonomy, "taxonomy_id": m.taxonomy_id, "start": m.start, "end": m.end,
+             "requirement": m.requirement} for m in extractor.extract(record["description"])]}
+        if record["description_converted"]:
+            row["description"] = record["description"]  # the offsets point into this text, converted from HTML
+        rows.append(row)
+    _write_jsonl(rows, output)
 
 
 @app.command()

@@ -83,8 +83,11 @@ class FitScorer:
         self.salary_cap = salary_cap
         self.avoid_cap = avoid_cap
 
-    def score_many(self, profile: Profile, postings: Sequence[dict]) -> list[FitResult]:
-        """``postings``: dicts with title, description and optional location, remote, salary_*, expertise_probability."""
+    def score_many(self, profile: Profile, postings: Sequence[dict],
+                   skill_frequency: tuple[dict[str, int], int] | None = None) -> list[FitResult]:
+        """``postings``: dicts with title, description and optional location, remote, salary_*, expertise_probability.
+        ``skill_frequency``: (postings naming each skill, number of postings) in the market; by default, in
+        ``postings`` themselves."""
         resume_lines = list(profile.lines) or [profile.resume[:2000]]
         resume_vectors = self.encode(resume_lines)
         resume_vector = _unit(resume_vectors.mean(axis=0))
@@ -94,7 +97,9 @@ class FitScorer:
         posting_vectors = self.encode([f"{p['title']}\n\n{p.get('description') or ''}" for p in postings])
         title_vectors = self.encode([p["title"] for p in postings])
         mentions = [self.skills.extract(p.get("description") or "") for p in postings]
-        document_frequency = Counter(name for found in mentions for name in {m.name for m in found})
+        if skill_frequency is None:
+            skill_frequency = (Counter(name for found in mentions for name in {m.name for m in found}), len(postings))
+        document_frequency, corpus_size = skill_frequency
         requirements = [requirement_lines(p.get("description") or "") for p in postings]
         flat = [line for lines in requirements for line in lines]
         requirement_vectors = self.encode(flat) if flat else np.zeros((0, resume_vectors.shape[1]), np.float32)
@@ -106,7 +111,7 @@ class FitScorer:
             results.append(self._score_one(
                 profile, posting, float(posting_vectors[i] @ resume_vector),
                 float((role_vectors @ title_vectors[i]).max()), lines, vectors, resume_lines, resume_vectors,
-                mentions[i], resume_skills, document_frequency, len(postings)))
+                mentions[i], resume_skills, document_frequency, corpus_size))
         return results
 
     def _score_one(self, profile, posting, semantic_cos, title_cos, lines, line_vectors, resume_lines,
@@ -147,7 +152,8 @@ class FitScorer:
         kind: dict[str, str | None] = {}
         for mention in mentions:
             weight = {"must": 2.0, "nice": 0.5}.get(mention.requirement or "", 1.0)
-            rarity = math.log(1 + corpus_size / document_frequency[mention.name]) / math.log(1 + corpus_size)
+            frequency = max(1, document_frequency.get(mention.name, 1))
+            rarity = math.log(1 + corpus_size / frequency) / math.log(1 + max(corpus_size, 1))
             weight *= (1 - expertise) + expertise * 2 * rarity
             if weight > wanted.get(mention.name, 0.0):
                 wanted[mention.name], kind[mention.name] = weight, mention.requirement

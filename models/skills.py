@@ -20,6 +20,8 @@ from cues in its own sentence ("required", "a plus"), or None when the text does
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -177,8 +179,9 @@ def _case_rule(tokens: list[str]) -> str:
 
 
 class SkillExtractor:
-    def __init__(self, skills: list[tuple[_Skill, list[str]]]):
-        """skills: each skill with its surface forms (name first, then aliases)."""
+    def __init__(self, skills: list[tuple[_Skill, list[str]]], version: str = "custom"):
+        """skills: each skill with its surface forms (name first, then aliases); version names the taxonomy."""
+        self.version = version
         self._trie: dict = {}
         for skill, surfaces in skills:
             for surface in surfaces:
@@ -187,10 +190,11 @@ class SkillExtractor:
     @classmethod
     def load(cls, path: Path | None = None) -> SkillExtractor:
         """The bundled taxonomy (models/taxonomy/skills.csv, aliases already merged in) or another with its columns."""
-        with Path(path or DEFAULT_TAXONOMY).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        data = Path(path or DEFAULT_TAXONOMY).read_bytes()
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
         return cls([(_Skill(row["name"], row["taxonomy"], row["taxonomy_id"]),
-                     [row["name"], *filter(None, row["aliases"].split("|"))]) for row in rows])
+                     [row["name"], *filter(None, row["aliases"].split("|"))]) for row in rows],
+                   version=f"skills:{hashlib.sha256(data).hexdigest()[:12]}")
 
     def _add(self, skill: _Skill, surface: str) -> None:
         matches, keys = _tokenize(surface)

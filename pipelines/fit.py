@@ -29,11 +29,16 @@ def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillE
             LEFT JOIN fit_scores f ON f.profile = ? AND f.posting_id = p.posting_id
             WHERE p.closed_at IS NULL AND (f.posting_id IS NULL OR f.content_hash <> p.content_hash)
             ORDER BY p.posting_id""", [profile.name]).fetchall()
-    if not rows:
-        return 0
+        if not rows:
+            return 0
+        # how many open postings name each skill: rarity for expertise hires is market-wide
+        open_postings, = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone()
+        frequency = dict(con.execute("""
+            SELECT s.skill, count(DISTINCT p.posting_id) FROM postings p JOIN posting_skills s USING (content_hash)
+            WHERE p.closed_at IS NULL GROUP BY s.skill""").fetchall())
     postings = [dict(zip(_POSTING_COLUMNS, row)) for row in rows]
     scorer = FitScorer(skills, lambda texts: embed_texts(db, embedder, texts))
-    results = scorer.score_many(profile, postings)
+    results = scorer.score_many(profile, postings, skill_frequency=(frequency, open_postings))
     now = datetime.now(timezone.utc)
     table = pa.table({
         "profile": [profile.name] * len(rows),

@@ -19,6 +19,7 @@ from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
 from pipelines.embed import embed_postings
 from pipelines.fit import score_profile
+from pipelines.skills import extract_posting_skills
 from scrapers.crawl import run_crawl
 from scrapers.sources import Source
 from warehouse.db import writer
@@ -35,6 +36,7 @@ class ScanSummary:
     postings_added: int
     embedded: int
     classified: int
+    skills_read: int
     scored: dict[str, int] = field(default_factory=dict)
 
 
@@ -64,9 +66,11 @@ def run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profil
     progress("classify", 0, 1)
     classified = classify_postings(db, HireTypeModel.load())
     progress("classify", 1, 1)
-    summary = ScanSummary(scan_id, counts, sum(s["items"] for s in statuses), added, embedded, classified)
+    skills = SkillExtractor.load()
+    skills_read = extract_posting_skills(db, skills)
+    summary = ScanSummary(scan_id, counts, sum(s["items"] for s in statuses), added, embedded, classified,
+                          skills_read)
     if profiles:
-        skills = SkillExtractor.load()
         for number, profile in enumerate(profiles):
             progress("fit", number, len(profiles))
             summary.scored[profile.name] = score_profile(db, profile, embedder, skills)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import html_text
@@ -10,6 +11,7 @@ import html_text
 from scrapers.normalise import clean_text
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 REQUIRED = ("id", "title", "description")
 OPTIONAL = ("company", "location", "posted_at", "url", "remote", "department", "salary_min", "salary_max",
             "salary_currency", "salary_period", "employment_type")
@@ -20,7 +22,7 @@ class PostingsFileError(ValueError):
 
 
 def read_postings_file(path: Path) -> list[dict]:
-    """Read JSONL postings; description may be text or HTML (converted to text)."""
+    """Read JSONL postings; an HTML description is converted to text, a text one is kept as given."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -51,10 +53,11 @@ def read_postings_file(path: Path) -> list[dict]:
             if not isinstance(record.get(key), (str, int)) or not str(record[key]).strip():
                 raise PostingsFileError(f"{path}:{number}: '{key}' is missing or empty")
         description = str(record["description"])
-        if "<" in description and ">" in description:
-            description = html_text.extract_text(description, guess_layout=True)
+        converted = bool(_TAG.search(description))
+        if converted:
+            description = clean_text(html_text.extract_text(description, guess_layout=True))
         postings.append({**record, "id": str(record["id"]), "title": clean_text(str(record["title"])),
-                         "description": clean_text(description)})
+                         "description": description, "description_converted": converted})
     if not postings:
         raise PostingsFileError(f"{path}: no postings in file")
     return postings

@@ -30,16 +30,20 @@ def test_demo_prints_ranked_targets_and_where_the_data_is(demo_db):
     with reader(db) as con:
         n = con.execute("SELECT count(*) FROM postings").fetchone()[0]
     assert n >= 16
-    assert f"{n} postings seen, {n} new; {n} embedded; {n} classified; {n} scored for alex" in first
+    assert f"{n} postings seen, {n} new; {n} embedded; {n} classified; {n} read for skills; {n} scored for alex" in first
 
 
 def test_second_demo_over_unchanged_boards_adds_nothing_and_embeds_nothing(demo_db):
     db, _, second, counts = demo_db
-    assert f"{counts[0]} postings seen, 0 new; 0 embedded; 0 classified; 0 scored for alex" in second
+    assert f"{counts[0]} postings seen, 0 new; 0 embedded; 0 classified; 0 read for skills; 0 scored for alex" \
+        in second
     with reader(db) as con:
         assert con.execute("SELECT (SELECT count(*) FROM postings), (SELECT count(*) FROM embeddings), "
                            "(SELECT count(*) FROM fit_scores)").fetchone() == counts
         assert con.execute("SELECT count(*) FROM scans").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM skill_extractions").fetchone()[0] == counts[0]
+        skills = con.execute("SELECT count(DISTINCT content_hash) FROM posting_skills").fetchone()[0]
+        assert skills >= counts[0] // 2  # most postings name at least one known skill
 
 
 def test_demo_ranking_is_sensible_for_a_senior_backend_engineer(demo_db):
@@ -89,3 +93,19 @@ def test_classify_and_fit_commands_on_a_postings_file(tmp_path):
     marketfit("fit", "--profile", str(DEMO / "profile.toml"), str(postings), "-o", str(out))
     fits = [json.loads(line) for line in out.read_text().splitlines()]
     assert all(0 <= f["fit_score"] <= 100 and {"matched", "gaps", "gates", "components"} <= set(f) for f in fits)
+
+
+def test_skills_command_gives_offsets_into_the_description(tmp_path):
+    postings = tmp_path / "postings.jsonl"
+    text = "Requirements:\n- 5+ years of Python and k8s\n\nNice to have:\n- Postgres"
+    postings.write_text(json.dumps({"id": "a", "title": "Backend Engineer", "description": text}) + "\n" +
+                        json.dumps({"id": "b", "title": "X", "description": "<p>We use <b>Kubernetes</b></p>"}) + "\n")
+    rows = [json.loads(line) for line in marketfit("skills", str(postings)).stdout.splitlines()]
+    found = {s["name"]: s for s in rows[0]["skills"]}
+    assert set(found) == {"Python", "Kubernetes", "PostgreSQL"}
+    assert text[found["Kubernetes"]["start"]:found["Kubernetes"]["end"]] == "k8s"
+    assert found["Python"]["requirement"] == "must" and found["PostgreSQL"]["requirement"] == "nice"
+    assert found["PostgreSQL"]["taxonomy"] and found["PostgreSQL"]["taxonomy_id"]
+    converted = rows[1]
+    kubernetes = converted["skills"][0]
+    assert converted["description"][kubernetes["start"]:kubernetes["end"]] == "Kubernetes"
