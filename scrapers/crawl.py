@@ -3,6 +3,8 @@
 ``run_crawl`` is what the rest of the code calls; ``python -m scrapers.crawl`` is the child.
 The child writes, per source, ``NNNNN-postings.jsonl`` (normalised postings) and
 ``NNNNN-status.json`` (status, error, item count, rejects) into the output folder.
+A source whose every response came from the HTTP cache (fresh, or confirmed by a 304)
+is ``not_modified``: its postings are still written, from the cached body.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from scrapers.settings import crawl_settings
 from scrapers.sources import Source
 
 
@@ -21,7 +24,12 @@ def status_path(out_dir: Path, index: int) -> Path:
 
 
 def run_crawl(sources: list[Source], out_dir: Path, timeout: float | None = None) -> list[dict]:
-    """Crawl every source; return one status dict per source, in order."""
+    """Crawl every source; return one status dict per source, in order.
+
+    The child reads the MARKETFIT_* crawl switches from the environment; they are checked
+    here first, so a bad value raises SettingsError before anything is fetched.
+    """
+    crawl_settings()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = out_dir / "sources.json"
@@ -46,17 +54,21 @@ def _main(plan: Path, out_dir: Path) -> None:
     from scrapy.settings import Settings
 
     from scrapers.ats import SPIDERS
-    from scrapers.settings import SETTINGS
+    from scrapers.middlewares import RESPONSES_FROM_CACHE, RESPONSES_FROM_NETWORK
 
     def write_status(spider, reason: str) -> None:
         status, error = spider.status, spider.error
+        stats = spider.crawler.stats
         if status == "ok" and reason != "finished":
             status, error = "failed", f"crawl ended early: {reason}"
+        elif status == "ok" and stats.get_value(RESPONSES_FROM_CACHE) and not stats.get_value(RESPONSES_FROM_NETWORK):
+            status = "not_modified"
         record = {**asdict(spider.source), "status": status, "error": error,
                   "items": spider.items, "rejects": spider.rejects}
-        status_path(out_dir, spider.source_index).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        # ASCII JSON: a reject's raw may hold a lone surrogate ("\ud800"), which UTF-8 cannot
+        status_path(out_dir, spider.source_index).write_text(json.dumps(record), encoding="utf-8")
 
-    process = CrawlerProcess(Settings(SETTINGS), install_root_handler=False)
+    process = CrawlerProcess(Settings(crawl_settings()), install_root_handler=False)
     for index, source in enumerate(json.loads(plan.read_text(encoding="utf-8"))):
         crawler = process.create_crawler(SPIDERS[source["ats"]])
         crawler.signals.connect(write_status, signal=signals.spider_closed)

@@ -13,12 +13,20 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scrapers.sources import Source
+
+
+def decode_json(text: str) -> Any:
+    """json.loads, with JSON nested too deep to decode reported as the ValueError the spider expects."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 class AtsSpider(scrapy.Spider):
@@ -28,7 +36,7 @@ class AtsSpider(scrapy.Spider):
     board_url: ClassVar[Callable[[str], str]]
     jobs: ClassVar[Callable[[Any], Iterable[dict]]]
     parse_job: ClassVar[Callable[..., dict]]
-    decode: ClassVar[Callable[[str], Any]] = staticmethod(json.loads)
+    decode: ClassVar[Callable[[str], Any]] = staticmethod(decode_json)
 
     def __init__(self, source: dict, out_dir: str, source_index: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +47,11 @@ class AtsSpider(scrapy.Spider):
         self.error: str | None = None
         self.items = 0
         self.rejects: list[dict] = []
+
+    @property
+    def allow_hosts(self) -> tuple[str, ...]:
+        """Non-public hosts this crawl may reach (read by scrapers.middlewares.SafeDestinationMiddleware)."""
+        return self.source.allow_hosts
 
     def url(self) -> str:
         return self.source.url or type(self).board_url(self.source.board)
@@ -68,10 +81,17 @@ class AtsSpider(scrapy.Spider):
         self.logger.warning("%s (%s): %s", self.source.company, self.source.ats, error)
 
     def failed(self, failure: Failure) -> None:
-        # HttpError is an IgnoreRequest too; a plain IgnoreRequest here is robots.txt saying no
+        # HttpError is an IgnoreRequest too; a plain IgnoreRequest is robots.txt or the destination guard saying no
         if failure.check(HttpError):
             response = failure.value.response
-            self.fail(f"HTTP {response.status} from {response.url}")
+            wait = response.headers.get("Retry-After")
+            asked = f" (Retry-After: {wait.decode('latin-1')})" if wait else ""
+            self.fail(f"HTTP {response.status} from {response.url}{asked}")
             return
+        message = failure.getErrorMessage() or (failure.type.__doc__ or "").strip()  # some carry no message
+        url = failure.request.url
+        error = f"{failure.type.__name__}: {message}" + ("" if url in message else f" ({url})")
+        if failure.check(DownloadCancelledError):
+            error += " Raise MARKETFIT_MAX_RESPONSE_BYTES to accept larger responses."
         blocked = failure.check(IgnoreRequest) is not None
-        self.fail(f"{failure.type.__name__}: {failure.getErrorMessage()}", "blocked" if blocked else "failed")
+        self.fail(error, "blocked" if blocked else "failed")
