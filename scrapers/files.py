@@ -31,7 +31,11 @@ def read_postings_file(path: Path) -> list[dict]:
     if size > MAX_FILE_BYTES:
         raise PostingsFileError(f"{path}: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as handle:  # read no more than the limit: the path may be /dev/zero or a pipe
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise PostingsFileError(f"{path}: more than the {MAX_FILE_BYTES} byte limit")
+        lines = data.decode("utf-8").split("\n")  # not splitlines(): JSON text may hold a raw U+2028 or U+0085
     except UnicodeDecodeError:
         raise PostingsFileError(f"{path}: not UTF-8 text") from None
     except IsADirectoryError:
@@ -42,8 +46,13 @@ def read_postings_file(path: Path) -> list[dict]:
             continue
         try:
             record = json.loads(line)
+            json.dumps(record, ensure_ascii=False).encode("utf-8")  # what the commands write back must encode
         except json.JSONDecodeError as exc:
             raise PostingsFileError(f"{path}:{number}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise PostingsFileError(f"{path}:{number}: JSON nested too deeply") from None
+        except UnicodeEncodeError:
+            raise PostingsFileError(f"{path}:{number}: not valid Unicode (a lone surrogate such as \\ud800)") from None
         if not isinstance(record, dict):
             raise PostingsFileError(f"{path}:{number}: expected a JSON object")
         unknown = set(record) - set(REQUIRED) - set(OPTIONAL)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
+
+ENTRY_KEYS = ("company", "ats", "board", "url")
+MAX_SOURCES_BYTES = 16 * 1024 * 1024  # ~100k boards; anything larger is not a sources file
+_HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; the message names the file and the problem."""
@@ -16,6 +23,20 @@ class Source:
     ats: str
     board: str
     url: str | None = None
+    # the file's top-level allow_hosts: non-public hosts this source may reach (loopback mirrors, tests)
+    allow_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))  # JSON brings a list
+
+
+def canonical_host(host: str) -> str | None:
+    """A host name or IP address in the one spelling requests are compared by; None if it is neither."""
+    text = host.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text if _HOST_NAME.fullmatch(text) else None
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -23,24 +44,31 @@ def load_sources(path: Path) -> list[Source]:
     from scrapers.ats import SPIDERS  # the spiders import Source from here
 
     try:
+        if Path(path).stat().st_size > MAX_SOURCES_BYTES:
+            raise SourcesError(f"{path}: {Path(path).stat().st_size} bytes exceeds the {MAX_SOURCES_BYTES} byte "
+                               "limit for a sources file")
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise SourcesError(f"{path}: is a directory, expected a TOML file") from None
     except UnicodeDecodeError:
         raise SourcesError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{path}: invalid TOML: {exc}") from None
-    unknown_top = set(data) - {"source"}
+    unknown_top = set(data) - {"source", "allow_hosts"}
     if unknown_top:
         raise SourcesError(f"{path}: unknown top-level keys {sorted(unknown_top)}")
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourcesError(f"{path}: no [[source]] entries")
-    allowed = {f.name for f in fields(Source)}
+    allow_hosts = _allow_hosts(path, data.get("allow_hosts", []))
     sources = []
     for number, entry in enumerate(entries, 1):
         where = f"{path}: source #{number}"
-        unknown = set(entry) - allowed
+        if not isinstance(entry, dict):
+            raise SourcesError(f"{where}: expected a [[source]] table, not {type(entry).__name__}")
+        unknown = set(entry) - set(ENTRY_KEYS)
         if unknown:
             raise SourcesError(f"{where}: unknown keys {sorted(unknown)}")
         for key in ("company", "ats", "board"):
@@ -51,5 +79,20 @@ def load_sources(path: Path) -> list[Source]:
         url = entry.get("url")
         if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
             raise SourcesError(f"{where}: url must be an http(s) URL")
-        sources.append(Source(**entry))
+        if entry["ats"] == "jsonld" and url is None:  # jsonld: no board API to default to
+            raise SourcesError(f"{where}: ats 'jsonld' needs the url of the careers page or sitemap")
+        sources.append(Source(**entry, allow_hosts=allow_hosts))
     return sources
+
+
+def _allow_hosts(path: Path, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise SourcesError(f"{path}: allow_hosts must be a list of host names or IP addresses")
+    hosts = []
+    for entry in value:
+        host = canonical_host(entry) if isinstance(entry, str) else None
+        if not host:
+            raise SourcesError(f"{path}: allow_hosts entry {entry!r} is not a host name or IP address "
+                               f"(no scheme, port or path)")
+        hosts.append(host)
+    return tuple(hosts)

@@ -26,6 +26,13 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
                         ("mapleharborfoods_detail.json", "Maple Harbor Foods", "MapleHarborFoods")],
     "recruitee": [("lindqvistbikes_offers.json", "Lindqvist Bikes", "lindqvistbikes")],
     "personio": [("kranich-logistik.xml", "Kranich Logistik", "kranich-logistik")],
+    # jsonld: pages decoded without their URL here (tests/test_jsonld.py covers URL resolution)
+    "jsonld": [("single.html", "Fernhill", "careers.fernhill.example"),
+               ("list.html", "Harbourline", "harbourline.example"),
+               ("itemlist.html", "Quillmark", "quillmark.example"),
+               ("microdata.html", "Tulpwerk", "tulpwerk.example"),
+               ("jobs/data-analyst.html", "Orchard Lane", "careers.example.test"),
+               ("jobs/support-lead.html", "Orchard Lane", "careers.example.test")],
 }
 
 

@@ -1,6 +1,6 @@
 """One module per ATS; SPIDERS maps an ATS name to its spider class."""
 
-from scrapers.ats import ashby, greenhouse, lever, personio, recruitee, smartrecruiters, workable
+from scrapers.ats import ashby, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable
 from scrapers.ats.base import AtsSpider
 
 SPIDERS: dict[str, type[AtsSpider]] = {
@@ -13,5 +13,6 @@ SPIDERS: dict[str, type[AtsSpider]] = {
         smartrecruiters.SmartRecruitersSpider,
         recruitee.RecruiteeSpider,
         personio.PersonioSpider,
+        jsonld.JsonLdSpider,  # schema.org JobPosting pages and sitemaps (any host)
     )
 }
