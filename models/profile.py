@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from scrapers.normalise import seniority_level
+
 SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
 REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
 _PREFERENCE_KEYS = {"locations", "remote", "min_salary", "currency", "roles", "avoid", "seniority"}
@@ -57,26 +59,27 @@ class Profile:
         return "junior" if self.years_experience < 2 else "mid" if self.years_experience < 5 else "senior"
 
 
+# The posting side's finer levels (scrapers.normalise.seniority_level) folded onto the profile's four.
+_PROFILE_LEVEL = {"intern": "junior", "junior": "junior", "mid": "mid", "senior": "senior", "lead": "senior",
+                  "staff": "staff", "principal": "staff", "director": "staff", "executive": "staff"}
+
+
 def seniority_from_title(title: str) -> str | None:
-    lowered = title.lower()
-    for level, words in (("staff", ("staff", "principal", "distinguished", "head of", "director", "vp ")),
-                         ("senior", ("senior", "sr.", "sr ", "lead ")),
-                         ("junior", ("junior", "jr.", "jr ", "graduate", "intern", "entry", "associate")),
-                         ("mid", (" ii", " 2", "mid-level", "mid level"))):
-        if any(word in f" {lowered} " for word in words):
-            return level
-    return None
+    return _PROFILE_LEVEL.get(seniority_level(title))
 
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # read no more than the limit: the path may be /dev/zero or a pipe
+            data = handle.read(MAX_RESUME_BYTES + 1)
     except FileNotFoundError:
         raise ProfileError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise ProfileError(f"{path}: is a directory, expected a file") from None
+    except (OSError, ValueError) as exc:  # no permission, a NUL in the name...
+        raise ProfileError(f"{path}: cannot read: {exc}") from None
     if len(data) > MAX_RESUME_BYTES:
-        raise ProfileError(f"{path}: {len(data)} bytes is too large for a resume (limit {MAX_RESUME_BYTES})")
+        raise ProfileError(f"{path}: more than {MAX_RESUME_BYTES} bytes is too large for a resume")
     if b"\x00" in data:
         raise ProfileError(f"{path}: binary file, expected text (.md, .txt or .toml)")
     try:
@@ -163,7 +166,8 @@ def _preferences(table: dict, where: str) -> Preferences:
 
 def _from_resume(resume: str, name: str, preferences: Preferences | None) -> Profile:
     sections = _sections(resume)
-    headline = next((line for line in sections.get("", []) if line), "")
+    # the line under the name: before any heading, or first under the first heading (often the name)
+    headline = next((body[0] for body in sections.values() if body), "")
     return Profile(name=name, resume=resume, sections=sections, lines=_evidence_lines(sections),
                    years_experience=_years(resume), headline=headline,
                    preferences=preferences or _preferences_from_resume(sections))
@@ -183,6 +187,9 @@ def load_profile(path: Path) -> Profile:
     if unknown:
         raise ProfileError(f"{path}: unknown top-level keys {sorted(unknown)}")
     profile = data.get("profile", {})
+    for table in ("profile", "preferences"):
+        if not isinstance(data.get(table, {}), dict):
+            raise ProfileError(f"{path}: '{table}' must be a [{table}] table")
     unknown = set(profile) - {"resume", "name"}
     if unknown:
         raise ProfileError(f"{path}: unknown [profile] keys {sorted(unknown)}")
