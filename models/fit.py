@@ -11,6 +11,7 @@ rare, differentiating requirements. Preferences act as gates that cap the score.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,9 +30,10 @@ _REQUIREMENT_HEADINGS = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s*")
 MAX_REQUIREMENTS = 30
 MATCH_THRESHOLD = 0.5
+SKILL_PRIOR = 2.0
 
-WEIGHTS_BANDWIDTH = {"semantic": 0.30, "requirements": 0.25, "skills": 0.15, "title": 0.20, "seniority": 0.10}
-WEIGHTS_EXPERTISE = {"semantic": 0.15, "requirements": 0.30, "skills": 0.30, "title": 0.15, "seniority": 0.10}
+WEIGHTS_BANDWIDTH = {"semantic": 0.20, "requirements": 0.25, "skills": 0.15, "title": 0.30, "seniority": 0.10}
+WEIGHTS_EXPERTISE = {"semantic": 0.10, "requirements": 0.30, "skills": 0.25, "title": 0.25, "seniority": 0.10}
 
 
 @dataclass
@@ -84,14 +86,15 @@ class FitScorer:
         self.avoid_cap = avoid_cap
 
     def score_many(self, profile: Profile, postings: Sequence[dict],
-                   skill_frequency: tuple[dict[str, int], int] | None = None) -> list[FitResult]:
+                   skill_frequency: tuple[dict[str, int], int] | None = None,
+                   extra_skills: frozenset[str] = frozenset()) -> list[FitResult]:
         """``postings``: dicts with title, description and optional location, remote, salary_*, expertise_probability.
         ``skill_frequency``: (postings naming each skill, number of postings) in the market; by default, in
-        ``postings`` themselves."""
+        ``postings`` themselves. ``extra_skills``: skills counted as the resume's too (what-if scoring)."""
         resume_lines = list(profile.lines) or [profile.resume[:2000]]
         resume_vectors = self.encode(resume_lines)
         resume_vector = _unit(resume_vectors.mean(axis=0))
-        resume_skills = {m.name for m in self.skills.extract(profile.resume)}
+        resume_skills = {m.name for m in self.skills.extract(profile.resume)} | extra_skills
         roles = list(profile.preferences.roles) or [profile.headline or resume_lines[0]]
         role_vectors = self.encode(roles)
         posting_vectors = self.encode([f"{p['title']}\n\n{p.get('description') or ''}" for p in postings])
@@ -157,18 +160,16 @@ class FitScorer:
             weight *= (1 - expertise) + expertise * 2 * rarity
             if weight > wanted.get(mention.name, 0.0):
                 wanted[mention.name], kind[mention.name] = weight, mention.requirement
-        if not wanted:
-            return 0.5, []  # the posting names no known skill: neither evidence for nor against
         covered = sum(w for name, w in wanted.items() if name in resume_skills)
         gaps = sorted((name for name in wanted if name not in resume_skills and kind[name] != "nice"),
                       key=lambda name: -wanted[name])
-        return covered / sum(wanted.values()), gaps
+        # a neutral prior of SKILL_PRIOR weight at 0.5: one or two named skills are weak evidence either way
+        return (covered + 0.5 * SKILL_PRIOR) / (sum(wanted.values()) + SKILL_PRIOR), gaps
 
     def _gates(self, profile: Profile, posting: dict) -> list[tuple[float, str]]:
         prefs, gates = profile.preferences, []
-        title = posting["title"].lower()
         for avoided in prefs.avoid:
-            if avoided.lower() in title:
+            if _names_function(posting["title"], avoided):
                 gates.append((self.avoid_cap, f"function to avoid: '{avoided}' in title"))
         mode = posting.get("remote")
         if prefs.remote == "remote-only" and mode not in (None, "remote"):
@@ -185,6 +186,23 @@ class FitScorer:
             gates.append((self.salary_cap, f"pays up to {top:,.0f} {prefs.currency}, below your floor "
                                            f"{prefs.min_salary:,.0f}"))
         return gates
+
+
+_WORD = re.compile(r"[a-z0-9+#]+")
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Words of one family: "engineer" ~ "engineering", "manager" ~ "management", "sdr" only "sdr"."""
+    if a == b:
+        return True
+    shared = len(os.path.commonprefix([a, b]))
+    return min(len(a), len(b)) >= 4 and shared >= max(4, min(len(a), len(b)) - 3)
+
+
+def _names_function(title: str, function: str) -> bool:
+    """Every word of ``function`` appears in ``title`` (up to its word family)."""
+    title_words = _WORD.findall(title.lower())
+    return all(any(_same_word(word, t) for t in title_words) for word in _WORD.findall(function.lower()))
 
 
 def _seniority_match(wanted: str, title: str) -> float:

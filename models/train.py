@@ -65,8 +65,9 @@ C_GRID = (0.1, 0.3, 1.0, 3.0)
 NEAR_DUPLICATE = 0.95  # embedding cosine above which two postings are the same ad
 
 
-def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path = ARTIFACT_DIR) -> dict:
-    """Choose C by 5-fold CV on the train split, fit on all of it, score the test split once, save."""
+def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path | None = ARTIFACT_DIR) -> dict:
+    """Choose C by 5-fold CV on the train split, fit on all of it, score the test split, save to ``out``
+    (None: evaluate only). Deterministic: the same labels give the same model and numbers."""
     data = load_labelled(shared)
     train = np.array([s == "train" for s in data.split])
     embedder = Embedder()
@@ -93,6 +94,8 @@ def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path = ARTIFACT_DIR) 
         "train_size": int(train.sum()), "test_size": int((~train).sum()),
         "train_expertise_share": round(float(y_train.mean()), 3),
     }
+    if out is None:
+        return metrics
     labels_digest = hashlib.sha256(LABELS_PATH.read_bytes()).hexdigest()[:12]
     import sklearn
     import torch
