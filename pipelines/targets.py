@@ -1,0 +1,371 @@
+"""Weekly ranked target companies for a profile, with pitch notes for the best of them.
+
+The list for a week ranks the companies with open roles scored for the profile as of the end of that week (or
+now, for the current week). A company's score, 0-100, weighs its roles as follows (each part 0..1):
+
+  quality    0.55  mean fit of its 3 best-fitting open roles / 100
+  depth      0.15  strong roles (fit >= 60), saturating at 3
+  freshness  0.10  mean freshness of those 3 roles: for the current week, 1 - stale_score from the
+                   `posting_staleness` view (as of the latest scan) where the warehouse has it and it scores the
+                   role; else (and for past weeks) 0.5 ** (days since first listed, at the end of the week / 30)
+  momentum   0.10  postings listed in the last 4 weeks plus departments new in them, against the company's usual
+                   4-week pace over the 12 weeks before: (new + 1) / (new + usual + 2); 0.5 = the usual pace
+  pitch      0.10  how well those 3 roles' hire types fit the person's pitch (expertise probability for an
+                   expertise pitch, its complement for a bandwidth pitch; 0.5 when unclassified)
+
+The person's pitch comes from the resume: an **expertise** pitch takes 8+ years of experience (or staff-level
+seniority) and at least 3 specialist skills, i.e. resume skills that some but at most 10% of the open postings
+name; everyone else pitches **bandwidth** (deliver like the team, lift its output). Ties rank by company name,
+so the same warehouse always gives the same list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from models.profile import SENIORITY_LEVELS, Profile
+from models.skills import SkillExtractor
+from warehouse.db import writer
+
+WEIGHTS = {"quality": 0.55, "depth": 0.15, "freshness": 0.10, "momentum": 0.10, "pitch": 0.10}
+STRONG_FIT = 60.0
+FRESHNESS_HALF_LIFE_DAYS = 30.0
+EXPERTISE_MIN_YEARS = 8.0
+SPECIALIST_MAX_SHARE = 0.10
+EXPERTISE_MIN_SPECIALIST_SKILLS = 3
+PITCH_NOTES_FOR = 10   # the top targets get pitch notes
+LEAD_BULLETS = 3
+
+_BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                     r"thousands?|millions?|billions?|half|halved|doubled?|tripled?)\b", re.IGNORECASE)
+_ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_SKIP_SECTIONS = ("looking for", "contact", "education", "skills")
+
+COLUMNS = ("week", "profile", "rank", "company", "score", "open_roles", "best_posting_id", "best_fit",
+           "hire_type_mix", "reason", "change", "top3_fit", "strong_roles", "new_this_week", "new_4w",
+           "new_departments", "freshness", "momentum", "pitch_match", "bandwidth_roles", "expertise_roles",
+           "pitch_notes")
+_SCHEMA = pa.schema([
+    ("week", pa.date32()), ("profile", pa.string()), ("rank", pa.int32()), ("company", pa.string()),
+    ("score", pa.float64()), ("open_roles", pa.int32()), ("best_posting_id", pa.string()),
+    ("best_fit", pa.float64()), ("hire_type_mix", pa.string()), ("reason", pa.string()), ("change", pa.string()),
+    ("top3_fit", pa.float64()), ("strong_roles", pa.int32()), ("new_this_week", pa.int32()),
+    ("new_4w", pa.int32()), ("new_departments", pa.int32()), ("freshness", pa.float64()),
+    ("momentum", pa.float64()), ("pitch_match", pa.float64()), ("bandwidth_roles", pa.int32()),
+    ("expertise_roles", pa.int32()), ("pitch_notes", pa.string())])
+
+
+class TargetsError(ValueError):
+    """The list cannot be made (no scores for the profile, a bad week); the message says why."""
+
+
+@dataclass(frozen=True)
+class Pitch:
+    kind: str      # bandwidth | expertise
+    reason: str
+
+
+@dataclass
+class TargetList:
+    week: date
+    profile: str
+    as_of: datetime
+    pitch: Pitch
+    ranked: int
+    dropped: int
+    scores_outdated: bool   # the fit scores were made from another version of the profile
+
+
+@dataclass
+class _Role:
+    posting_id: str
+    company: str
+    title: str
+    content_hash: str
+    fit: float
+    explanation: dict
+    hire_type: str | None
+    expertise_probability: float | None
+    listed_at: datetime
+    freshness: float = 0.0
+
+
+def week_start(text: str | None = None, today: date | None = None) -> date:
+    """The Monday of an ISO week given as YYYY-MM-DD (any day of it) or YYYY-Www; default the current week."""
+    if not text:
+        day = today or datetime.now(timezone.utc).date()
+        return day - timedelta(days=day.weekday())
+    iso = _ISO_WEEK.fullmatch(text.strip())
+    try:
+        if iso:
+            return date.fromisocalendar(int(iso[1]), int(iso[2]), 1)
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise TargetsError(f"week {text!r} is not a date (YYYY-MM-DD) or an ISO week (YYYY-Www)") from None
+    return day - timedelta(days=day.weekday())
+
+
+def resume_bullets(profile: Profile) -> list[str]:
+    """The resume's bullet lines (achievements), outside the skills, education, contact and wishes sections."""
+    return list(dict.fromkeys(
+        _BULLET.sub("", line).strip() for name, lines in profile.sections.items()
+        if not name.startswith(_SKIP_SECTIONS) for line in lines if _BULLET.match(line)))
+
+
+def is_quantified(bullet: str) -> bool:
+    return bool(_NUMBER.search(bullet))
+
+
+def person_pitch(profile: Profile, resume_skills: set[str], skill_share: dict[str, float]) -> Pitch:
+    """Expertise for many years plus specialist skills, else bandwidth (see the module docstring)."""
+    specialist = sorted(s for s in resume_skills if 0 < skill_share.get(s, 0.0) <= SPECIALIST_MAX_SHARE)
+    years = profile.years_experience
+    seasoned = years >= EXPERTISE_MIN_YEARS or profile.seniority == SENIORITY_LEVELS[-1]
+    named = ", ".join(specialist[:5])
+    if seasoned and len(specialist) >= EXPERTISE_MIN_SPECIALIST_SKILLS:
+        return Pitch("expertise", f"{years:.0f} years and {len(specialist)} specialist skills ({named}) that at "
+                                  f"most {SPECIALIST_MAX_SHARE:.0%} of open postings ask for")
+    if seasoned:
+        return Pitch("bandwidth", f"{years:.0f} years, but only {len(specialist)} specialist skills"
+                                  + (f" ({named})" if specialist else "")
+                                  + ": sell delivery on the common stack")
+    return Pitch("bandwidth", f"{years:.0f} years of experience: sell delivery on the common stack")
+
+
+def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date | None = None,
+                  now: datetime | None = None) -> TargetList:
+    """Rank the companies for ``profile`` in ``week`` (a Monday) and store the list, replacing that week's."""
+    week = week or week_start()
+    week -= timedelta(days=week.weekday())   # any day stands for its ISO week
+    now = now or datetime.now(timezone.utc)
+    as_of = min(now, datetime(week.year, week.month, week.day, tzinfo=timezone.utc) + timedelta(days=7))
+    with writer(db) as con:
+        hashes = {h for h, in con.execute("SELECT DISTINCT profile_hash FROM fit_scores WHERE profile = ?",
+                                          [profile.name]).fetchall()}
+        if not hashes:
+            raise TargetsError(f"no fit scores for profile '{profile.name}' yet: run `marketfit scan --profile ...` "
+                               f"(or `marketfit demo`) first")
+        roles = _open_roles(con, profile.name, as_of)
+        pace = _hiring_pace(con, as_of)
+        open_counts = dict(con.execute("""SELECT company, count(*) FROM postings
+                                          WHERE first_seen <= $1 AND (closed_at IS NULL OR closed_at > $1)
+                                          GROUP BY company""", [as_of]).fetchall())
+        skill_share = _skill_share(con, as_of)
+        posting_skills = _posting_skills(con, {r.content_hash for r in roles})
+        stale = _staleness(con) if as_of == now else {}   # the view judges postings as of the latest scan
+        previous = dict(con.execute("""
+            SELECT company, rank FROM target_companies
+            WHERE profile = $1 AND rank IS NOT NULL
+              AND week = (SELECT max(week) FROM target_lists WHERE profile = $1 AND week < $2)""",
+                                    [profile.name, week]).fetchall())
+    resume_skills = {m.name for m in skills.extract(profile.resume)}
+    pitch = person_pitch(profile, resume_skills, skill_share)
+    bullets = resume_bullets(profile)
+    for role in roles:
+        role.freshness = _freshness(role, as_of, stale)
+    by_company: dict[str, list[_Role]] = {}
+    for role in roles:
+        by_company.setdefault(role.company, []).append(role)
+    scored = sorted(((_company_score(company_roles, pace.get(company, (0, 0, 0)), pitch), company)
+                     for company, company_roles in by_company.items()),
+                    key=lambda item: (-round(item[0][0], 1), item[1]))
+    rows = []
+    for rank, ((score, parts), company) in enumerate(scored, start=1):
+        company_roles = by_company[company]
+        new_4w, _, new_departments = pace.get(company, (0, 0, 0))
+        new_this_week = sum(r.listed_at > as_of - timedelta(days=7) for r in company_roles)
+        best = company_roles[0]
+        notes = _pitch_notes(best, pitch, resume_skills, skill_share, posting_skills.get(best.content_hash, []),
+                             bullets) if rank <= PITCH_NOTES_FOR else None
+        rows.append({
+            "rank": rank, "company": company, "score": round(score, 1), "open_roles": len(company_roles),
+            "best_posting_id": best.posting_id, "best_fit": best.fit, "hire_type_mix": _mix(company_roles),
+            "reason": _reason(company_roles, new_this_week, parts["momentum"], new_departments, pitch),
+            "change": _change(company, rank, previous), "top3_fit": round(parts["quality"] * 100, 1),
+            "strong_roles": sum(r.fit >= STRONG_FIT for r in company_roles), "new_this_week": new_this_week,
+            "new_4w": new_4w, "new_departments": new_departments, "freshness": round(parts["freshness"], 3),
+            "momentum": round(parts["momentum"], 3), "pitch_match": round(parts["pitch"], 3),
+            "bandwidth_roles": sum(r.hire_type == "bandwidth" for r in company_roles),
+            "expertise_roles": sum(r.hire_type == "expertise" for r in company_roles),
+            "pitch_notes": json.dumps(notes, ensure_ascii=False) if notes else None})
+    dropped = sorted(set(previous) - set(by_company))
+    for company in dropped:
+        still_open = open_counts.get(company, 0)
+        rows.append({"rank": None, "company": company, "open_roles": still_open, "change": "dropped",
+                     "reason": "no open roles left: they closed since the last list" if not still_open else
+                               f"{still_open} open role{'s' if still_open != 1 else ''}, none scored for you"})
+    unquantified = [b for b in bullets if not is_quantified(b)]
+    table = pa.Table.from_pylist([{c: row.get(c) for c in COLUMNS} | {"week": week, "profile": profile.name}
+                                  for row in rows], schema=_SCHEMA)
+    with writer(db) as con:
+        con.register("new_targets", table)
+        con.execute("BEGIN")
+        con.execute("DELETE FROM target_companies WHERE week = ? AND profile = ?", [week, profile.name])
+        con.execute("DELETE FROM target_lists WHERE week = ? AND profile = ?", [week, profile.name])
+        con.execute(f"INSERT INTO target_companies ({', '.join(COLUMNS)}) "
+                    f"SELECT {', '.join(COLUMNS[:-1])}, pitch_notes::JSON FROM new_targets")
+        con.execute("INSERT INTO target_lists VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?)",
+                    [week, profile.name, profile.fingerprint, as_of, pitch.kind, pitch.reason,
+                     json.dumps(unquantified, ensure_ascii=False), now])
+        con.execute("COMMIT")
+    return TargetList(week, profile.name, as_of, pitch, len(scored), len(dropped),
+                      scores_outdated=profile.fingerprint not in hashes)
+
+
+def _open_roles(con: duckdb.DuckDBPyConnection, profile: str, as_of: datetime) -> list[_Role]:
+    rows = con.execute("""
+        SELECT p.posting_id, p.company, p.title, p.content_hash, f.fit_score, f.explanation, h.hire_type,
+               h.expertise_probability, least(p.first_seen, coalesce(p.posted_at, p.first_seen))
+        FROM fit_scores f JOIN postings p USING (posting_id) LEFT JOIN hire_types h USING (posting_id)
+        WHERE f.profile = $1 AND p.first_seen <= $2 AND (p.closed_at IS NULL OR p.closed_at > $2)
+        ORDER BY p.company, f.fit_score DESC, p.posting_id""", [profile, as_of]).fetchall()
+    return [_Role(pid, company, title, chash, fit, json.loads(explanation), hire_type, p_exp, listed)
+            for pid, company, title, chash, fit, explanation, hire_type, p_exp, listed in rows]
+
+
+def _hiring_pace(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, tuple[int, int, int]]:
+    """company → (postings listed in the 4 weeks to as_of, in the 12 weeks before, departments new in the 4 weeks)."""
+    rows = con.execute("""
+        WITH listed AS (
+            SELECT company, department, least(first_seen, coalesce(posted_at, first_seen)) AS listed_at
+            FROM postings WHERE first_seen <= $1),
+        company_start AS (SELECT company, min(listed_at) AS since FROM listed GROUP BY company),
+        new_departments AS (
+            SELECT d.company, count(*) AS n
+            FROM (SELECT company, department, min(listed_at) AS since FROM listed
+                  WHERE department IS NOT NULL GROUP BY ALL) d JOIN company_start c USING (company)
+            WHERE d.since > $1 - INTERVAL 28 DAY AND d.since > c.since
+            GROUP BY d.company)
+        SELECT l.company,
+               count(*) FILTER (WHERE listed_at > $1 - INTERVAL 28 DAY),
+               count(*) FILTER (WHERE listed_at <= $1 - INTERVAL 28 DAY AND listed_at > $1 - INTERVAL 112 DAY),
+               coalesce(any_value(n.n), 0)
+        FROM listed l LEFT JOIN new_departments n USING (company)
+        GROUP BY l.company""", [as_of]).fetchall()
+    return {company: (new, before, departments) for company, new, before, departments in rows}
+
+
+def _skill_share(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, float]:
+    """Share of the postings open at as_of that name each skill."""
+    rows = con.execute("""
+        WITH open_postings AS (SELECT posting_id, content_hash FROM postings
+                               WHERE first_seen <= $1 AND (closed_at IS NULL OR closed_at > $1))
+        SELECT s.skill, count(DISTINCT o.posting_id) / (SELECT count(*) FROM open_postings)
+        FROM open_postings o JOIN posting_skills s USING (content_hash) GROUP BY s.skill""", [as_of]).fetchall()
+    return dict(rows)
+
+
+def _posting_skills(con: duckdb.DuckDBPyConnection, hashes: set[str]) -> dict[str, list[str]]:
+    """content hash → the skills its text names, in order of first mention."""
+    rows = con.execute("""SELECT content_hash, skill, min(start_offset) AS first FROM posting_skills
+                          WHERE content_hash IN (SELECT unnest(?)) GROUP BY ALL ORDER BY content_hash, first, skill""",
+                       [sorted(hashes)]).fetchall()
+    found: dict[str, list[str]] = {}
+    for content_hash, skill, _ in rows:
+        found.setdefault(content_hash, []).append(skill)
+    return found
+
+
+def _staleness(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """posting_id → stale_score (0 fresh .. 1 stale) from the `posting_staleness` view, when the warehouse has it."""
+    exists, = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'posting_staleness'").fetchone()
+    if not exists:
+        return {}
+    return {pid: score for pid, score in
+            con.execute("SELECT posting_id, stale_score FROM posting_staleness").fetchall() if score is not None}
+
+
+def _freshness(role: _Role, as_of: datetime, stale: dict[str, float]) -> float:
+    if role.posting_id in stale:
+        return 1.0 - min(1.0, max(0.0, stale[role.posting_id]))
+    age_days = max(0.0, (as_of - role.listed_at).total_seconds() / 86400)
+    return 0.5 ** (age_days / FRESHNESS_HALF_LIFE_DAYS)
+
+
+def _company_score(roles: list[_Role], pace: tuple[int, int, int], pitch: Pitch) -> tuple[float, dict[str, float]]:
+    best = roles[:3]   # roles come best-fitting first
+    new_4w, before_12w, new_departments = pace
+    new, usual = new_4w + new_departments, before_12w / 3
+    parts = {
+        "quality": sum(r.fit for r in best) / len(best) / 100,
+        "depth": min(3, sum(r.fit >= STRONG_FIT for r in roles)) / 3,
+        "freshness": sum(r.freshness for r in best) / len(best),
+        "momentum": (new + 1) / (new + usual + 2),
+        "pitch": sum(_pitch_fit(r, pitch) for r in best) / len(best),
+    }
+    return 100 * sum(WEIGHTS[k] * v for k, v in parts.items()), parts
+
+
+def _pitch_fit(role: _Role, pitch: Pitch) -> float:
+    if role.expertise_probability is None:
+        return 0.5
+    return role.expertise_probability if pitch.kind == "expertise" else 1 - role.expertise_probability
+
+
+def _mix(roles: list[_Role]) -> str:
+    counts = {kind: sum(r.hire_type == kind for r in roles) for kind in ("bandwidth", "expertise")}
+    counts["unclassified"] = len(roles) - counts["bandwidth"] - counts["expertise"]
+    return " / ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+
+
+def _reason(roles: list[_Role], new_this_week: int, momentum: float, new_departments: int, pitch: Pitch) -> str:
+    best = roles[0]
+    strong = sum(r.fit >= STRONG_FIT for r in roles)
+    parts = [f"{strong} strong role{'s' if strong != 1 else ''} (best {best.fit:.0f}: {best.title})" if strong
+             else f"best role {best.fit:.0f}: {best.title}"]
+    if new_this_week:
+        parts.append(f"{new_this_week} new this week")
+    if new_departments:
+        parts.append(f"{new_departments} new department{'s' if new_departments != 1 else ''}")
+    if momentum >= 2 / 3:
+        parts.append("hiring faster than usual")
+    elif momentum <= 1 / 3:
+        parts.append("hiring slower than usual")
+    classified = [r.hire_type for r in roles if r.hire_type]
+    majority = next((kind for kind in ("bandwidth", "expertise") if classified.count(kind) * 2 > len(classified)),
+                    None)
+    if majority == pitch.kind:
+        parts.append(f"mostly {majority} hires matching your pitch")
+    elif majority:
+        parts.append(f"mostly {majority} hires (your pitch is {pitch.kind})")
+    elif classified:
+        parts.append("mixed hire types")
+    return ", ".join(parts)
+
+
+def _change(company: str, rank: int, previous: dict[str, int]) -> str:
+    if company not in previous:
+        return "new"
+    moved = previous[company] - rank
+    return "same" if moved == 0 else f"up {moved}" if moved > 0 else f"down {-moved}"
+
+
+def _pitch_notes(best: _Role, pitch: Pitch, resume_skills: set[str], skill_share: dict[str, float],
+                 named_skills: list[str], bullets: list[str]) -> dict:
+    """How to pitch for the company's best role: the angle, the resume bullets to lead with (those the fit scorer
+    matched to its requirements, closest first), and which of them lack a number."""
+    hire_type = best.hire_type or pitch.kind
+    shared = [s for s in named_skills if s in resume_skills]
+    if hire_type == "expertise":
+        shared.sort(key=lambda s: (skill_share.get(s, 0.0), s))   # rarest first: what sets you apart
+        advice = "Expertise hire: lead with the differentiating expertise the team lacks"
+    else:
+        advice = "Bandwidth hire: show you deliver like the existing team and can lift its output"
+    if shared:
+        advice += f" ({', '.join(shared[:4])})"
+    evidence: dict[str, dict] = {}
+    for match in sorted(best.explanation.get("matched", []), key=lambda m: -m.get("similarity", 0.0)):
+        line = match.get("resume_line")
+        if line in bullets and line not in evidence:
+            evidence[line] = {"bullet": line, "answers": match.get("requirement", ""),
+                              "quantified": is_quantified(line)}
+    return {"hire_type": hire_type, "advice": advice + ".", "posting_id": best.posting_id, "title": best.title,
+            "fit": best.fit, "lead_with": list(evidence.values())[:LEAD_BULLETS]}
