@@ -14,6 +14,7 @@ from tests.helpers import marketfit
     (b'[[source]]\ncompany="A"\nats="greenhouse"\nboard="a"\ncolour="red"\n', "unknown keys ['colour']"),
     (b'[[source]]\ncompany="A"\nats="taleo"\nboard="a"\n', "ats 'taleo' is not one of"),
     (b'[[source]]\ncompany="A"\nats="lever"\nboard="a"\nurl="file:///etc/passwd"\n', "url must be an http(s) URL"),
+    (b"source = [1, 2]\n", "expected a [[source]] table, not int"),  # crash-safety task
 ])
 def test_bad_sources_file(tmp_path, content, message):
     sources = tmp_path / "sources.toml"
@@ -32,6 +33,7 @@ def test_bad_sources_file(tmp_path, content, message):
     (b'{"id": 1, "title": "x", "description": "y", "colour": 1}\n', "unknown keys"),
     (b"not json\n", "not valid JSON"),
     (b"\xff\xfe\x00", "not UTF-8"),
+    (b'{"id": "\\ud800", "title": "x", "description": "y"}\n', "not valid Unicode"),  # crash-safety task
 ])
 def test_bad_postings_file(tmp_path, content, message):
     postings = tmp_path / "p.jsonl"
@@ -46,9 +48,16 @@ def test_bad_postings_file(tmp_path, content, message):
     (b'[profile]\nresume = "missing.md"\n', "file not found"),
     (b'[profile]\nresume = "r.md"\n[preferences]\nremote = "sometimes"\n', "remote must be one of"),
     (b'[profile]\nresume = "r.md"\n[preferences]\nsalary = 5\n', "unknown [preferences] keys"),
+    # crash-safety task: unknown keys, wrong shapes, a resume that is a folder or not UTF-8
+    (b'[profile]\nresume = "r.md"\n[extras]\nx = 1\n', "unknown top-level keys ['extras']"),
+    (b'[profile]\nresume = "r.md"\nphoto = "me.jpg"\n', "unknown [profile] keys ['photo']"),
+    (b"profile = 5\n", "'profile' must be a [profile] table"),
+    (b'[profile]\nresume = "."\n', "is a directory"),
+    (b'[profile]\nresume = "latin1.md"\n', "not UTF-8"),
 ])
 def test_bad_profile(tmp_path, content, message):
     (tmp_path / "r.md").write_text("# Sam\nEngineer\n- Built things for 5 years\n")
+    (tmp_path / "latin1.md").write_bytes("# Zoë\nIngénieure\n".encode("latin-1"))
     profile = tmp_path / "profile.toml"
     profile.write_bytes(content)
     postings = tmp_path / "p.jsonl"
@@ -61,3 +70,32 @@ def test_missing_warehouse_for_sql(tmp_path):
     result = marketfit("sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert result.returncode == 2 and "no warehouse here yet" in result.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+# --- crash-safety task: files over the size limits are refused before they are read ---
+def test_enormous_files_are_refused_and_nothing_is_written(tmp_path):
+    from models.profile import MAX_RESUME_BYTES
+    from scrapers.files import MAX_FILE_BYTES
+    from scrapers.sources import MAX_SOURCES_BYTES
+
+    def sparse(name: str, size: int):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(size)  # a hole: the size without the disk
+        return path
+
+    good_sources = tmp_path / "good.toml"
+    good_sources.write_text('[[source]]\ncompany = "A"\nats = "lever"\nboard = "a"\n')
+    resume = tmp_path / "resume.md"
+    resume.write_text("# Sam\n" + "- built things\n" * (MAX_RESUME_BYTES // 14))
+    db = tmp_path / "w.duckdb"
+    for args, path, message in (
+            (["scan", "--sources", str(sparse("huge.toml", MAX_SOURCES_BYTES + 1))], tmp_path / "huge.toml",
+             "byte limit for a sources file"),
+            (["scan", "--sources", str(good_sources), "--profile", str(resume)], resume, "too large for a resume"),
+            (["classify", str(sparse("huge.jsonl", MAX_FILE_BYTES + 1)), "-o", str(tmp_path / "out.jsonl")],
+             tmp_path / "huge.jsonl", "byte limit")):
+        result = marketfit(*args, "--db", str(db), check=False) if args[0] == "scan" else marketfit(*args, check=False)
+        assert result.returncode == 2 and result.stderr.startswith(f"error: {path}: ") and message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists() and not (tmp_path / "out.jsonl").exists()

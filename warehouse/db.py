@@ -7,6 +7,7 @@ short transaction and close, so readers get in between.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,23 +49,39 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+class WarehouseError(Exception):
+    """A warehouse problem the user can act on (file busy, bad backup folder); the message says what to do."""
+
+
+def _lock_wait(default: float) -> float:
+    """Seconds to wait while another process holds the file: $MARKETFIT_LOCK_WAIT, else the default."""
+    value = os.environ.get("MARKETFIT_LOCK_WAIT") or default
+    try:
+        return float(value)
+    except ValueError:
+        raise WarehouseError(f"MARKETFIT_LOCK_WAIT must be a number of seconds, not {value!r}") from None
+
+
 def _connect_with_retry(path: Path, read_only: bool, config: dict, wait_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_s
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if "lock" not in str(exc).lower():
                 raise
+            if time.monotonic() > deadline:
+                raise WarehouseError(f"{path}: another process is writing to the warehouse; retry when it has "
+                                     f"finished (waited {wait_s:g} s, MARKETFIT_LOCK_WAIT sets how long)") from None
             time.sleep(0.2)
 
 
 @contextmanager
-def writer(db: Path, wait_s: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The read-write connection, migrated; waits while another writer holds the file."""
+def writer(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The read-write connection, migrated; waits (60 s) while another writer holds the file."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect_with_retry(db, False, {}, wait_s)
+    con = _connect_with_retry(db, False, {}, _lock_wait(60.0) if wait_s is None else wait_s)
     try:
         migrate(con)
         yield con
@@ -73,14 +90,88 @@ def writer(db: Path, wait_s: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection
 
 
 @contextmanager
-def reader(db: Path, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A locked-down read-only connection: no file or network access, no settings changes."""
+def reader(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A locked-down read-only connection: no file or network access, no settings changes.
+
+    DuckDB lets no reader in while another process writes; writers keep their windows short,
+    so this waits for one (30 s) before giving up with WarehouseError.
+    """
     db = Path(db)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
     config = {"enable_external_access": False, "lock_configuration": True}
-    con = _connect_with_retry(db, True, config, wait_s)
+    con = _connect_with_retry(db, True, config, _lock_wait(30.0) if wait_s is None else wait_s)
     try:
         yield con
     finally:
         con.close()
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def backup_warehouse(db: Path, folder: Path) -> None:
+    """The whole warehouse as Parquet files plus schema.sql/load.sql (DuckDB EXPORT DATABASE) in a new folder."""
+    db, folder = Path(db), Path(folder)
+    if not db.exists():
+        raise FileNotFoundError(f"{db}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise WarehouseError(f"{folder}: already exists and is not an empty folder; back up into a new folder")
+    created = not folder.exists()
+    con = _connect_with_retry(db, True, {}, _lock_wait(30.0))
+    try:
+        con.execute(f"EXPORT DATABASE {_sql_path(folder)} (FORMAT parquet)")
+        # EXPORT writes views and macros in name order, not dependency order, so IMPORT fails on ours; they are
+        # code (warehouse/views) that migrate() re-creates on restore: the backup keeps tables and sequences
+        schema = folder / "schema.sql"
+        kept = [statement.query.strip().rstrip(";") for statement in
+                con.extract_statements(schema.read_text(encoding="utf-8"))
+                if not statement.query.lstrip().upper().startswith(("CREATE VIEW", "CREATE MACRO"))]
+        schema.write_text("".join(f"{query};\n" for query in kept), encoding="utf-8")
+    except duckdb.Error as exc:
+        if created:
+            _remove(folder)
+        raise WarehouseError(f"{folder}: backup failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+
+
+def restore_warehouse(folder: Path, db: Path) -> None:
+    """A new warehouse file from a backup folder (DuckDB IMPORT DATABASE), migrated to the current schema.
+
+    Imports into a side file and renames it into place, so a failed restore leaves nothing behind.
+    """
+    folder, db = Path(folder), Path(db)
+    if not ((folder / "schema.sql").is_file() and (folder / "load.sql").is_file()):
+        raise WarehouseError(f"{folder}: not a backup folder (no schema.sql and load.sql; `marketfit backup` "
+                             "makes one)")
+    if db.exists():
+        raise WarehouseError(f"{db}: already exists; restore into a new file")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    partial = db.with_name(db.name + ".restoring")
+    _remove(partial, partial.with_name(partial.name + ".wal"))
+    try:
+        con = duckdb.connect(str(partial))
+        try:
+            con.execute(f"IMPORT DATABASE {_sql_path(folder)}")
+            if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+                               ).fetchone()[0]:
+                raise WarehouseError(f"{folder}: not a marketfit backup (no schema_migrations table)")
+            migrate(con)
+        finally:
+            con.close()
+    except BaseException as exc:
+        _remove(partial, partial.with_name(partial.name + ".wal"))
+        if isinstance(exc, duckdb.Error):
+            raise WarehouseError(f"{folder}: restore failed: {str(exc).splitlines()[0]}") from None
+        raise
+    partial.rename(db)
