@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test models eval bench clean
+.PHONY: install browser demo test models eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium renders the HTML report in the browser test; installed when missing and we may (root + apt)
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 demo: install
 	$(VENV)/bin/marketfit demo
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 models: install
 	$(VENV)/bin/marketfit train
+
+# judgment quality on held-out labels and dev sets (reads ../shared/data)
+eval: install
+	$(PY) eval/eval_hire_type.py
+	$(PY) eval/eval_skills.py
+	$(PY) eval/eval_fit.py
+
+# performance: scan throughput, rescans, top-k, bulk load, peak RSS, CPU bf16 (bench/README.md)
+bench: install
+	$(PY) bench/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,10 +26,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from models.embedder import DeviceError, resolve_device  # bench/perf: --device
 from models.profile import ProfileError, load_profile
 from scrapers.files import PostingsFileError, read_postings_file
 from scrapers.sources import SourcesError, load_sources
-from warehouse.db import reader, resolve_db_path
+from warehouse.db import WarehouseError, reader, resolve_db_path
 
 HERE = Path(__file__).parent
 DEMO = HERE / "demo"
@@ -36,12 +38,14 @@ DEMO = HERE / "demo"
 app = typer.Typer(help="Where you fit in the job market: scan boards, judge roles, rank your targets.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default: $MARKETFIT_DB, "
                                                             "else the per-user data directory).")]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")]
 FormatOption = Annotated[str, typer.Option("--format", help="table | csv | json")]
+DeviceOption = Annotated[str, typer.Option("--device", help="Embedding device: auto (a GPU when there is one) "
+                                                         "| cpu | cuda.")]
 
 
 @contextmanager
@@ -49,9 +53,15 @@ def user_errors() -> Iterator[None]:
     """Turn a user's mistake into one clear line on stderr and exit code 2."""
     try:
         yield
-    except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError) as exc:
+    except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError) as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
+
+
+def _check_device(device: str) -> None:
+    """Refuse a device this machine lacks before the crawl starts (auto always exists)."""
+    if device != "auto":
+        resolve_device(device)
 
 
 def _progress() -> Progress:
@@ -59,7 +69,7 @@ def _progress() -> Progress:
                     console=console, transient=False)
 
 
-def _scan(db: Path, sources, origin: str, profiles) -> "ScanSummary":  # noqa: F821 - imported lazily
+def _scan(db: Path, sources, origin: str, profiles, device: str = "auto") -> "ScanSummary":  # noqa: F821 - lazy
     from pipelines.scan import run_scan
 
     with _progress() as bar:
@@ -70,7 +80,7 @@ def _scan(db: Path, sources, origin: str, profiles) -> "ScanSummary":  # noqa: F
                 tasks[step] = bar.add_task(step, total=max(total, 1))
             bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
 
-        return run_scan(db, sources, origin, profiles, report)
+        return run_scan(db, sources, origin, profiles, report, device=device)
 
 
 def _print_summary(summary) -> None:
@@ -84,12 +94,13 @@ def _print_summary(summary) -> None:
 @app.command()
 def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML file.")],
          profile: Annotated[list[Path] | None, typer.Option("--profile", help="Profile to score (repeatable).")] = None,
-         db: DbOption = None) -> None:
+         db: DbOption = None, device: DeviceOption = "auto") -> None:
     """Crawl the boards in a sources file into the warehouse, then embed, classify and score."""
     with user_errors():
         source_list = load_sources(sources)
         profiles = [load_profile(p) for p in profile or []]
-    _print_summary(_scan(resolve_db_path(db), source_list, str(sources), profiles))
+        _check_device(device)
+    _print_summary(_scan(resolve_db_path(db), source_list, str(sources), profiles, device))
 
 
 def _write_jsonl(rows: list[dict], output: Path | None) -> None:
@@ -189,8 +200,8 @@ def sql(query: str, db: DbOption = None, fmt: FormatOption = "table") -> None:
     with user_errors(), reader(resolve_db_path(db)) as con:
         try:
             cursor = con.execute(query)
-        except duckdb.Error as exc:
-            errors.print(f"error: {exc}", markup=False, highlight=False)
+        except duckdb.Error as exc:  # the first line says what; the rest points into the query
+            errors.print(f"error: {str(exc).splitlines()[0]}", markup=False, highlight=False)
             raise typer.Exit(2) from None
         columns = [d[0] for d in cursor.description or []]
         _print_rows(columns, cursor.fetchall(), fmt)
@@ -208,19 +219,21 @@ def train(shared: Annotated[Path, typer.Option(help="The shared data folder with
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
+def demo(db: DbOption = None, device: DeviceOption = "auto") -> None:
     """Scan the bundled recorded boards on a loopback server, score the sample profile, print the ranking."""
     import dataclasses
 
     from scrapers.replay import ReplayServer
 
+    with user_errors():
+        _check_device(device)
     path = resolve_db_path(db)
     profile = load_profile(DEMO / "profile.toml")
     with ReplayServer(DEMO / "boards") as server:
         sources = [dataclasses.replace(s, url=f"{server.base_url}/{s.ats}/{s.board}.json")
                    for s in load_sources(DEMO / "sources.toml")]
         console.print(f"Replaying {len(sources)} recorded boards from {server.base_url} (offline)")
-        _print_summary(_scan(path, sources, "demo", [profile]))
+        _print_summary(_scan(path, sources, "demo", [profile], device))
     with reader(path) as con:
         postings = con.execute("""
             SELECT round(fit_score) AS fit, company, title, hire_type, round(expertise_probability, 2) AS p_expertise,
@@ -239,6 +252,370 @@ def demo(db: DbOption = None) -> None:
                   f"ORDER BY expertise_probability DESC LIMIT 5\"\n"
                   f"  marketfit sql \"SELECT scan_id, company, status, items, error FROM scan_log ORDER BY scan_id DESC\"",
                   highlight=False, markup=False, soft_wrap=True)
+
+
+# --- more ways in: `sources add` (a careers URL → a [[source]]) and `load` (a postings file) ---------
+
+sources_app = typer.Typer(help="Edit a sources file.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("add")
+def sources_add(url: str,
+                sources: Annotated[Path, typer.Option("--sources", help="Sources TOML file (created if missing).")]
+                = Path("sources.toml"),
+                company: Annotated[str | None, typer.Option("--company", help="Company name (default: a guess "
+                                                                               "from the URL).")] = None) -> None:
+    """Add a careers/board URL: its ATS board when the URL shows one, else the page's schema.org JobPostings."""
+    from scrapers.jsonld import add_source, source_for_url
+
+    with user_errors():
+        source = source_for_url(url, company)
+        add_source(sources, source)
+    console.print(f"added {source['company']} ({source['ats']} board {source['board']}) to {sources}",
+                  markup=False, highlight=False)
+
+
+@app.command()
+def load(file: Path, db: DbOption = None) -> None:
+    """Import postings from a JSONL file (the classify/fit contract) or a JobSpy CSV export, then enrich them."""
+    from pipelines.imports import import_postings, read_import
+
+    with user_errors():
+        postings = read_import(file)
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
+
+        summary = import_postings(resolve_db_path(db), file, postings, report)
+    console.print(f"load {summary.scan_id}: {summary.read} postings read, {summary.added} new, "
+                  f"{summary.rejected} rejected; " + ", ".join(f"{step} {n}" for step, n in summary.steps.items()),
+                  markup=False, highlight=False)
+
+
+# --- Prefect flows: `run` once now, `serve` on schedules (flows.py) ---
+
+class FlowName(str, Enum):
+    market_scan = "market-scan"
+    weekly_targets = "weekly-targets"
+    skill_trends = "skill-trends"
+
+
+FlowSourcesOption = Annotated[Path | None, typer.Option("--sources", help="Sources TOML file (market-scan).")]
+FlowProfilesOption = Annotated[list[Path] | None, typer.Option(
+    "--profile", help="Profile (repeatable): scored by market-scan, ranked for by weekly-targets.")]
+
+
+def _flow_input_error(message: str) -> typer.Exit:
+    errors.print(f"error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+@app.command("run")
+def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly-targets | skill-trends")],
+             sources: FlowSourcesOption = None, profile: FlowProfilesOption = None,
+             week: Annotated[str | None, typer.Option("--week", help="YYYY-Www or a day in it (weekly-targets, "
+                                                                     "skill-trends); default: this week.")] = None,
+             db: DbOption = None) -> None:
+    """Run one flow once now, through Prefect (a temporary local API unless PREFECT_API_URL is set)."""
+    profiles = profile or []
+    if name is FlowName.market_scan and (not sources or week):
+        raise _flow_input_error("market-scan takes --sources (required) and --profile, not --week")
+    if name is FlowName.weekly_targets and (not profiles or sources):
+        raise _flow_input_error("weekly-targets takes --profile (required, repeatable) and --week, not --sources")
+    if name is FlowName.skill_trends and (sources or profiles):
+        raise _flow_input_error("skill-trends takes --week only, not --sources or --profile")
+    with user_errors():
+        if sources:
+            load_sources(sources)
+        for path in profiles:
+            load_profile(path)
+    from pipelines.targets import TargetsError, week_start
+
+    try:
+        week_start(week)
+    except TargetsError as exc:
+        raise _flow_input_error(str(exc)) from None
+    import flows
+
+    path = resolve_db_path(db)
+    try:
+        if name is FlowName.market_scan:
+            summary = flows.market_scan(sources, profiles, path)
+        elif name is FlowName.weekly_targets:
+            summary = flows.weekly_targets(profiles, week, path)
+        else:
+            summary = flows.skill_trends(week, path)
+    except Exception as exc:  # the flow run is failed and recorded; say why in one line
+        errors.print(f"error: {name.value} failed: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    sys.stdout.write(json.dumps(summary, indent=1, default=str) + "\n")
+
+
+@app.command()
+def serve(sources: Annotated[Path | None, typer.Option(
+              "--sources", help="Sources TOML file: scanned on --scan-cron (no market-scan without it).")] = None,
+          profile: FlowProfilesOption = None,
+          scan_cron: Annotated[str, typer.Option("--scan-cron", help="When to scan (cron, local time).")]
+          = "0 6 * * *",
+          weekly_cron: Annotated[str, typer.Option("--weekly-cron", help="When to build the weekly targets and "
+                                                                         "trends (cron, local time).")]
+          = "0 7 * * 1",
+          port: Annotated[int, typer.Option("--port", help="Port of the local Prefect server (127.0.0.1).")] = 4200,
+          db: DbOption = None) -> None:
+    """Run the flows on cron schedules until Ctrl-C, on a local Prefect server it starts (or $PREFECT_API_URL)."""
+    with user_errors():
+        if sources:
+            load_sources(sources)
+        for path in profile or []:
+            load_profile(path)
+    import flows
+
+    for option, expression in (("--scan-cron", scan_cron), ("--weekly-cron", weekly_cron)):
+        try:
+            flows.check_cron(expression)
+        except ValueError as exc:
+            raise _flow_input_error(f"{option}: {exc}") from None
+    try:
+        flows.serve(sources, profile or [], resolve_db_path(db), scan_cron, weekly_cron, port)
+    except flows.PrefectServerError as exc:
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+# --- end of Prefect flows commands ---
+
+
+# --- weekly targets, skill trends, roadmap, report and export (pipelines/targets|trends|roadmap|report.py) ---
+
+WeekOption = Annotated[str | None, typer.Option("--week", help="ISO week: YYYY-Www or any day in it (YYYY-MM-DD); "
+                                                               "default: this week.")]
+_TARGET_COLUMNS = ["profile", "rank", "company", "score", "open_roles", "best_fit", "hire_type_mix", "change",
+                   "reason", "best_posting_id"]
+
+
+@contextmanager
+def insight_errors() -> Iterator[None]:
+    """user_errors, plus what the targets, roadmap and report steps refuse."""
+    from pipelines.report import ReportError
+    from pipelines.roadmap import RoadmapError
+    from pipelines.targets import TargetsError
+
+    with user_errors():
+        try:
+            yield
+        except (TargetsError, RoadmapError, ReportError) as exc:
+            errors.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = ("table", "csv", "json")) -> None:
+    if fmt not in allowed:
+        errors.print(f"error: --format must be {' | '.join(allowed)}, not {fmt!r}", markup=False, highlight=False)
+        raise typer.Exit(2)
+
+
+def _existing_db(db: Path | None) -> Path:
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
+    return path
+
+
+def _rank_targets(path: Path, profile_file: Path, monday) -> str:
+    """Build and store the profile's list for the week; returns the profile's name."""
+    from models.skills import SkillExtractor
+    from pipelines.targets import build_targets
+
+    person = load_profile(profile_file)
+    made = build_targets(path, person, SkillExtractor.load(), monday)
+    if made.scores_outdated:
+        errors.print(f"note: {person.name}'s fit scores come from another version of the profile; rescore with "
+                     f"`marketfit scan --profile {profile_file}`", markup=False, highlight=False)
+    return person.name
+
+
+def _build_roadmap(path: Path, profile_file: Path, limit: int = 15) -> list:
+    from models.embedder import Embedder
+    from models.skills import SkillExtractor
+    from pipelines.embed import embed_texts
+    from pipelines.roadmap import build_roadmap
+
+    person = load_profile(profile_file)
+    embedder = Embedder()
+    return build_roadmap(path, person, SkillExtractor.load(), lambda texts: embed_texts(path, embedder, texts), limit)
+
+
+def _print_pitch_notes(rows: list[dict]) -> None:
+    for row in rows:
+        if not row["pitch_notes"]:
+            continue
+        notes = json.loads(row["pitch_notes"])
+        lines = [f"{row['rank']}. {row['company']}: {notes['title']} (fit {notes['fit']:.0f})", f"   {notes['advice']}"]
+        if notes["lead_with"]:
+            lines.append("   Lead with:")
+        for bullet in notes["lead_with"]:
+            flag = "" if bullet["quantified"] else "  [add a number]"
+            lines += [f"   - {bullet['bullet']}{flag}", f"       answers: {bullet['answers']}"]
+        console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def targets(profile: Annotated[Path | None, typer.Option(
+                "--profile", help="Profile (resume or TOML) to rank companies for; without it, show the lists "
+                                  "stored for the week.")] = None,
+            week: WeekOption = None, fmt: FormatOption = "table",
+            pitch: Annotated[bool, typer.Option("--pitch", help="Add the pitch notes for the top targets.")] = False,
+            limit: Annotated[int, typer.Option("--limit", help="Companies to show per profile.")] = 20,
+            db: DbOption = None) -> None:
+    """The week's ranked target companies: best-fitting roles, freshness, momentum, hire-type mix, change."""
+    from pipelines.targets import TargetsError, week_start
+
+    _check_format(fmt)
+    with insight_errors():
+        monday = week_start(week)
+        path = _existing_db(db)
+        name = _rank_targets(path, profile, monday) if profile else None
+        with reader(path) as con:
+            cursor = con.execute(f"""
+                SELECT {', '.join(_TARGET_COLUMNS)}, pitch_notes FROM target_companies_weekly
+                WHERE week = $1 AND ($2 IS NULL OR profile = $2) AND (rank IS NULL OR rank <= $3)""",
+                                 [monday, name, limit])
+            rows = [dict(zip(_TARGET_COLUMNS + ["pitch_notes"], row)) for row in cursor.fetchall()]
+        if not rows:
+            raise TargetsError(f"no target list for the week of {monday}: run `marketfit targets --profile me.toml"
+                               f" --week {monday}`")
+    columns = _TARGET_COLUMNS + (["pitch_notes"] if pitch and fmt != "table" else [])
+    if fmt != "table":
+        _print_rows(columns, [tuple(row[c] for c in columns) for row in rows], fmt)
+        return
+    table = Table("profile", "#", "company", "score", "open", "best fit", "hire types", "change", "why",
+                  title=f"Target companies, week of {monday}")
+    for row in rows:
+        table.add_row(row["profile"], "" if row["rank"] is None else str(row["rank"]), row["company"],
+                      "" if row["score"] is None else f"{row['score']:.1f}", str(row["open_roles"]),
+                      "" if row["best_fit"] is None else f"{row['best_fit']:.0f}", row["hire_type_mix"] or "",
+                      row["change"], row["reason"])
+    console.print(table)
+    if pitch:
+        console.print("\nPitch notes", style="bold")
+        _print_pitch_notes(rows)
+
+
+@app.command()
+def trends(weeks: Annotated[int, typer.Option("--weeks", help="Compare the last N weeks with the N before.")] = 13,
+           segment: Annotated[str | None, typer.Option(
+               "--segment", help="role | remote | country, optionally =VALUE (role=data): the skills each segment "
+                                 "asks for above the market")] = None,
+           floor: Annotated[int, typer.Option("--floor", help="Fewest mentions for a trend or a lift.")] = 5,
+           limit: Annotated[int, typer.Option("--limit", help="Rows to show.")] = 20,
+           fmt: FormatOption = "table", db: DbOption = None) -> None:
+    """Skill demand: the fastest-rising skills over N weeks, or the skills a segment asks for most."""
+    from pipelines import trends as skill_trends
+
+    _check_format(fmt)
+    kind, _, value = (segment or "").partition("=")
+    if weeks < 1 or floor < 0 or limit < 1 or (segment and kind not in skill_trends.SEGMENT_KINDS):
+        errors.print(f"error: --weeks and --limit must be at least 1, --floor at least 0, --segment one of "
+                     f"{' | '.join(skill_trends.SEGMENT_KINDS)} (optionally =VALUE)", markup=False, highlight=False)
+        raise typer.Exit(2)
+    with insight_errors(), reader(resolve_db_path(db)) as con:
+        if segment:
+            found = skill_trends.skill_lift(con, kind, value or None, min_postings=floor)
+            columns = ["segment", "skill", "postings", "share", "overall_share", "lift", "segment_postings"]
+            rows = [tuple(r[c] for c in columns) for r in found][:limit]
+        else:
+            found = [r for r in skill_trends.skill_growth(con, weeks, floor) if r["trend"] is not None]
+            found.sort(key=lambda r: (r["trend"] != "new", -(r["growth"] or 0), -r["recent_postings"], r["skill"]))
+            columns = ["skill", "trend", "recent_postings", "prior_postings", "recent_share", "prior_share", "growth"]
+            rows = [tuple(r[c] for c in columns) for r in found][:limit]
+    if fmt == "table":
+        rows = [tuple(f"{v:.3f}" if isinstance(v, float) else v for v in row) for row in rows]
+    _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def roadmap(profile: Annotated[Path, typer.Option("--profile", help="Resume (.md/.txt) or profile TOML.")],
+            limit: Annotated[int, typer.Option("--limit", help="Skills to keep.")] = 15,
+            fmt: FormatOption = "table", db: DbOption = None) -> None:
+    """The skills your best target postings ask for that your resume lacks, by how many postings they lift."""
+    _check_format(fmt)
+    with insight_errors():
+        found = _build_roadmap(_existing_db(db), profile, limit)
+    columns = ["rank", "skill", "postings_moved", "demand_share", "growth_13w", "return_score", "examples"]
+    rows = [(rank, r.skill, r.postings_moved, r.demand_share, r.growth_13w, r.return_score,
+             r.examples if fmt == "json" else "; ".join(
+                 f"{e['company']}: {e['title']} ({e['fit_before']:.0f}→{e['fit_after']:.0f})" for e in r.examples))
+            for rank, r in enumerate(found, start=1)]
+    _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def report(profile: Annotated[Path | None, typer.Option(
+               "--profile", help="Profile to rank targets and build the roadmap for first; without it, the list "
+                                 "stored for the week.")] = None,
+           week: WeekOption = None,
+           output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the .html and .md files.")]
+           = Path("."),
+           db: DbOption = None) -> None:
+    """The week's report: one self-contained HTML page (targets, trend charts, roadmap, pitch notes) + Markdown."""
+    from pipelines.report import write_report
+    from pipelines.targets import week_start
+
+    with insight_errors():
+        monday = week_start(week)
+        path = _existing_db(db)
+        name = None
+        if profile:
+            name = _rank_targets(path, profile, monday)
+            _build_roadmap(path, profile)
+        html_path, markdown_path = write_report(path, monday, output, name)
+    console.print(f"wrote {html_path}\nwrote {markdown_path}", markup=False, highlight=False)
+
+
+@app.command()
+def export(fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+           output: Annotated[Path, typer.Option("--output", "-o", help="Folder: one file per public view.")]
+           = Path("export"),
+           db: DbOption = None) -> None:
+    """Write the public views (postings_current, scan_log, target_companies_weekly, skill_demand_*, ...) to files."""
+    from pipelines.report import EXPORT_FORMATS, export_views
+
+    _check_format(fmt, EXPORT_FORMATS)
+    with insight_errors():
+        files = export_views(resolve_db_path(db), output, fmt)
+    console.print("\n".join(f"wrote {f}" for f in files), markup=False, highlight=False)
+
+# --- end of targets, trends, roadmap, report and export commands ---
+
+
+# --- backup and restore ---
+@app.command()
+def backup(folder: Annotated[Path, typer.Argument(help="New (or empty) folder for the backup.")],
+           db: DbOption = None) -> None:
+    """Copy the whole warehouse into a folder as Parquet (DuckDB EXPORT DATABASE); `marketfit restore` reads it."""
+    from warehouse.db import backup_warehouse
+
+    path = resolve_db_path(db)
+    with user_errors():
+        backup_warehouse(path, folder)
+    console.print(f"backed up {path} to {folder}", markup=False, highlight=False)
+
+
+@app.command()
+def restore(folder: Annotated[Path, typer.Argument(help="A folder written by `marketfit backup`.")],
+            db: Annotated[Path, typer.Option("--db", help="The new warehouse file to create (must not exist).")]
+            ) -> None:
+    """Create a new warehouse file from a backup folder (DuckDB IMPORT DATABASE)."""
+    from warehouse.db import restore_warehouse
+
+    with user_errors():
+        restore_warehouse(folder, db)
+    console.print(f"restored {folder} into {db}", markup=False, highlight=False)
+# --- end of backup and restore ---
 
 
 if __name__ == "__main__":

@@ -34,9 +34,9 @@ def _store(db: Path, hashes: list[str], vectors: np.ndarray) -> None:
 def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, np.ndarray]:
     if not hashes:
         return {}
-    found = con.execute(
+    found = con.sql(
         "SELECT content_hash, vector FROM embeddings WHERE model = ? AND content_hash IN (SELECT unnest(?))",
-        [MODEL_KEY, hashes]).to_arrow_table()
+        params=[MODEL_KEY, hashes]).to_arrow_table()
     matrix = found.column("vector").combine_chunks().flatten().to_numpy().reshape(-1, DIMENSIONS)
     return dict(zip(found.column("content_hash").to_pylist(), matrix))
 

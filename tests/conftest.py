@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,23 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_UI_ENABLED"] = "false"
+# Prefect state stays in a folder of this session, never ~/.prefect, and no outside API is used (flows tests).
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="marketfit-prefect-")
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
+os.environ.pop("PREFECT_API_URL", None)
+# Crawls keep no HTTP cache in ~/.local/share: a rescan must fetch again (tests that want the cache set their own).
+os.environ["MARKETFIT_HTTP_CACHE"] = "off"
 
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One temporary Prefect API for the whole session (it takes ~12 s to start), for the flow tests only."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):  # a busy machine can take over a minute
+        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="session")
@@ -44,4 +63,5 @@ def board_sources():
     from scrapers.sources import Source
 
     with ReplayServer(FIXTURES / "ats") as server:
-        yield [Source(company, ats, board, f"{server.base_url}/{path}") for company, ats, board, path in BOARDS]
+        yield [Source(company, ats, board, f"{server.base_url}/{path}", allow_hosts=("127.0.0.1",))
+               for company, ats, board, path in BOARDS]
