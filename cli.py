@@ -183,7 +183,7 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     else:
         table = Table(*columns)
         for column in table.columns:
-            column.overflow, column.no_wrap, column.max_width = "ellipsis", True, 36
+            column.overflow, column.max_width = "fold", 36
         for row in rows:
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
@@ -236,8 +236,8 @@ def demo(db: DbOption = None, device: DeviceOption = "auto") -> None:
         _print_summary(_scan(path, sources, "demo", [profile], device))
     with reader(path) as con:
         postings = con.execute("""
-            SELECT round(fit_score) AS fit, company, title, hire_type, round(expertise_probability, 2) AS p_expertise,
-                   coalesce(remote, '') AS remote, location, explanation->>'$.gates[0]' AS capped_by
+            SELECT round(fit_score)::INTEGER AS fit, company, title, hire_type AS hire,
+                   coalesce(remote, '') AS remote, explanation->>'$.gates[0]' AS capped_by
             FROM fit_ranked WHERE profile = ? LIMIT 10""", [profile.name])
         columns = [d[0] for d in postings.description]
         console.print(f"\n[bold]Best target postings for {profile.name}[/bold]")
