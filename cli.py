@@ -11,7 +11,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -64,15 +64,11 @@ def _check_device(device: str) -> None:
         resolve_device(device)
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
-
-
-def _scan(db: Path, sources, origin: str, profiles, device: str = "auto") -> "ScanSummary":  # noqa: F821 - lazy
-    from pipelines.scan import run_scan
-
-    with _progress() as bar:
+@contextmanager
+def _step_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per pipeline step; yields the ``report(step, done, total)`` callback the steps call."""
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
         tasks: dict[str, int] = {}
 
         def report(step: str, done: int, total: int) -> None:
@@ -80,6 +76,13 @@ def _scan(db: Path, sources, origin: str, profiles, device: str = "auto") -> "Sc
                 tasks[step] = bar.add_task(step, total=max(total, 1))
             bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
 
+        yield report
+
+
+def _scan(db: Path, sources, origin: str, profiles, device: str = "auto") -> "ScanSummary":  # noqa: F821 - lazy
+    from pipelines.scan import run_scan
+
+    with _step_progress() as report:
         return run_scan(db, sources, origin, profiles, report, device=device)
 
 
@@ -283,14 +286,7 @@ def load(file: Path, db: DbOption = None) -> None:
 
     with user_errors():
         postings = read_import(file)
-    with _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def report(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=max(total, 1))
-            bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
-
+    with _step_progress() as report:
         summary = import_postings(resolve_db_path(db), file, postings, report)
     console.print(f"load {summary.scan_id}: {summary.read} postings read, {summary.added} new, "
                   f"{summary.rejected} rejected; " + ", ".join(f"{step} {n}" for step, n in summary.steps.items()),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scrapers.files import MAX_FILE_BYTES, PostingsFileError, read_postings_file
+from scrapers.files import PostingsFileError, check_file_size, read_postings_file
 from scrapers.items import new_posting
 from scrapers.normalise import RejectedPosting, normalise, remote_from_text
 from warehouse.db import writer
@@ -73,12 +73,7 @@ def jsonl_postings(path: Path) -> list[dict]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise PostingsFileError(f"{path}: file not found") from None
-    if size > MAX_FILE_BYTES:
-        raise PostingsFileError(f"{path}: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit")
+    check_file_size(path)
     try:
         # utf-8-sig: spreadsheet tools add a byte-order mark; escapechar: the export JobSpy's README shows
         with path.open(encoding="utf-8-sig", newline="") as file:

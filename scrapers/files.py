@@ -21,15 +21,20 @@ class PostingsFileError(ValueError):
     """A postings file that cannot be used; the message names the file, line and problem."""
 
 
-def read_postings_file(path: Path) -> list[dict]:
-    """Read JSONL postings; an HTML description is converted to text, a text one is kept as given."""
-    path = Path(path)
+def check_file_size(path: Path) -> None:
+    """A clear error for a missing or oversized postings file, before reading it."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise PostingsFileError(f"{path}: file not found") from None
     if size > MAX_FILE_BYTES:
         raise PostingsFileError(f"{path}: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit")
+
+
+def read_postings_file(path: Path) -> list[dict]:
+    """Read JSONL postings; an HTML description is converted to text, a text one is kept as given."""
+    path = Path(path)
+    check_file_size(path)
     try:
         with path.open("rb") as handle:  # read no more than the limit: the path may be /dev/zero or a pipe
             data = handle.read(MAX_FILE_BYTES + 1)
