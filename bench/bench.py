@@ -32,11 +32,11 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,6 +71,56 @@ SWAPS = (("team", "group"), ("build", "develop"), ("experience", "background"), 
          ("strong", "solid"), ("help", "support"), ("product", "platform"), ("growth", "scale"),
          ("work", "collaborate"), ("great", "excellent"), ("new", "fresh"), ("our", "the"))
 _SWAP_PATTERNS = {word: re.compile(rf"\b{word}\b") for word, _ in SWAPS}
+
+
+def _status_kb(pid: int | str, field: str) -> int:
+    """A memory field of /proc/<pid>/status in KiB (VmHWM: the process's peak RSS since its exec); 0 once gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            children = [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        except OSError:
+            children = []
+        found += children
+        stack += children
+    return found
+
+
+class TreeMemory(threading.Thread):
+    """Samples this process's children every 0.1 s: each one's peak RSS (VmHWM) and the whole tree's total RSS.
+
+    Not getrusage: on Linux a child's ru_maxrss starts at the peak RSS of the process that started it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.children_peak_kb: dict[int, int] = {}
+        self.tree_peak_kb = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._done.wait(0.1):
+            total = _status_kb(me, "VmRSS")
+            for pid in _descendants(me):
+                self.children_peak_kb[pid] = max(self.children_peak_kb.get(pid, 0), _status_kb(pid, "VmHWM"))
+                total += _status_kb(pid, "VmRSS")
+            self.tree_peak_kb = max(self.tree_peak_kb, total)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,7 +219,7 @@ def timed_scan(db: Path, sources: list[Source], device: str, hook=lambda step, d
 
     def progress(step: str, done: int, total: int) -> None:
         hook(step, done, total)
-        marks.append((time.perf_counter(), step, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        marks.append((time.perf_counter(), step, _status_kb("self", "VmHWM") / 1024))
 
     start = time.perf_counter()
     summary = run_scan(db, sources, "bench", [], progress, device=device)
@@ -401,8 +451,8 @@ def rss_benchmark(args, bases: list[BasePosting], work: Path, device: str) -> tu
     by_step = ", ".join(f"{name} {mb:.0f}" for name, mb in report["self_peak_mb_by_step"].items())
     steps = ", ".join(f"{name} {seconds:.0f}" for name, seconds in report["steps_s"].items())
     rows = [f"scan of {args.rss_postings:,} postings: peak RSS  {peak:8.0f} MB   (scan process "
-            f"{report['self_mb']:.0f} + crawl process {report['children_mb']:.0f}; {report['embedded']} embedded "
-            f"for real)",
+            f"{report['self_mb']:.0f} + crawl process {report['children_mb']:.0f}; both at once, sampled: "
+            f"{report['tree_sampled_peak_mb']:.0f}; {report['embedded']} embedded for real)",
             f"  scan process peak MB by step end: [{by_step}]; seconds: {report['seconds']:.0f} [{steps}]"]
     return result, rows
 
@@ -427,12 +477,15 @@ def rss_child(config: dict) -> None:
                     "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), DIMENSIONS)}))
                 con.execute("INSERT INTO embeddings SELECT * FROM seeded")
 
+    memory = TreeMemory()
+    memory.start()
     scan = timed_scan(db, [Source(**s) for s in config["sources"]], config["device"], seed_embeddings)
+    memory.stop()
     print(json.dumps({"seconds": scan.seconds, "steps_s": scan.steps, "self_peak_mb_by_step": scan.peak_mb,
                       "embedded": scan.summary.embedded, "classified": scan.summary.classified,
-                      "sources": scan.summary.sources,
-                      "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
-                      "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                      "sources": scan.summary.sources, "self_mb": _status_kb("self", "VmHWM") / 1024,
+                      "children_mb": max(memory.children_peak_kb.values(), default=0) / 1024,
+                      "tree_sampled_peak_mb": memory.tree_peak_kb / 1024}))
 
 
 def main() -> None:

@@ -159,12 +159,13 @@ class Embedder:
         self._precision = self._choose_precision(precision)
 
     def _start_tokenizer_workers(self, tokenizer):
-        """Worker processes that tokenise ahead of the model, forked before this process touches CUDA."""
+        """Worker processes that tokenise ahead of the model, forked before the model moves to the GPU."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # one batch per worker: no threads to fork
-        method = "fork" if sys.platform.startswith("linux") else "spawn"  # fork is unsafe on macOS
+        # fork is unsafe on macOS; spawn re-imports the main script, which then needs its __main__ guard
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
         pool = ProcessPoolExecutor(self.tokenizer_workers, mp_context=multiprocessing.get_context(method),
                                    initializer=_start_tokenizer_worker, initargs=(tokenizer,))
         pool.submit(_tokenise_in_worker, _PROBE).result()  # with fork, this starts every worker now
