@@ -58,11 +58,13 @@ class CueMatcher:
         return sorted(cues, key=lambda c: c.start)
 
     def counts(self, texts: list[str]) -> np.ndarray:
-        rows = []
-        for text in texts:
-            found = self.find(text)
-            rows.append([sum(c.label == label for c in found) for label in CLASSES])
-        return np.log1p(np.asarray(rows, dtype=np.float64)).reshape(len(texts), len(CLASSES))
+        return cue_counts([self.find(text) for text in texts])
+
+
+def cue_counts(found: list[list[Cue]]) -> np.ndarray:
+    """log(1 + cues of each class) per text: the classifier's cue features."""
+    rows = [[sum(c.label == label for c in cues) for label in CLASSES] for cues in found]
+    return np.log1p(np.asarray(rows, dtype=np.float64)).reshape(len(found), len(CLASSES))
 
 
 def features(vectors: np.ndarray, cue_counts: np.ndarray) -> np.ndarray:
@@ -151,10 +153,11 @@ class HireTypeModel:
     def predict(self, texts: list[str], vectors: np.ndarray,
                 facts: list[CompanyFacts] | None = None) -> list[HireTypeCall]:
         facts = facts or [CompanyFacts()] * len(texts)
-        logits = self.classifier.calibrated_logit(features(vectors, self.cues.counts(texts)))
+        found = [self.cues.find(text) for text in texts]  # the regexes are the cost: run them once per text
+        logits = self.classifier.calibrated_logit(features(vectors, cue_counts(found)))
         calls = []
-        for text, logit, fact in zip(texts, logits, facts):
-            evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in self.cues.find(text)]
+        for cues, logit, fact in zip(found, logits, facts):
+            evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in cues]
             if fact.same_title_open:
                 logit += FACT_LOGIT["same_title_open"] * np.log1p(fact.same_title_open)
                 evidence.append(f"bandwidth fact: {fact.same_title_open} other open postings with the same "
