@@ -3,7 +3,8 @@
     python tests/crash_loader.py DB POSTINGS_JSONL STATUSES_JSON
 
 Prints "ready" once its imports are done, so the parent times its kill over the load itself
-and not over interpreter start-up; then opens the warehouse writer and loads the file as one scan.
+and not over interpreter start-up; then opens the warehouse writer, loads the file as one scan and
+prints "loaded" once it has committed (closing the file comes after).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main(db: Path, postings: Path, statuses: Path) -> None:
     with writer(db) as con:
         load_scan(con, started_at=datetime.now(timezone.utc), origin=str(postings), posting_files=[postings],
                   statuses=records)
+        print("loaded", flush=True)
 
 
 if __name__ == "__main__":

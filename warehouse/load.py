@@ -35,17 +35,20 @@ _MUTABLE = tuple(c for c in _POSTING_COLUMNS if c not in ("posting_id", "ats", "
 
 
 def _stage(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
-    columns = ", ".join(f"{name} {kind}" for name, kind in STAGED_COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE staged_raw ({columns})")
+    columns = ", ".join(f"{name} {'TIMESTAMPTZ' if name == 'posted_at' else kind}"
+                        for name, kind in STAGED_COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged ({columns})")
     files = [str(f) for f in files if f.stat().st_size > 0]
-    if files:
-        spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in STAGED_COLUMNS.items()) + "}"
-        con.execute(f"INSERT INTO staged_raw SELECT * FROM read_json(?, format='newline_delimited', columns={spec})",
-                    [files])
-    # a board may list the same posting twice: keep one row per posting_id
-    con.execute("""CREATE OR REPLACE TEMP TABLE staged AS
-                   SELECT * EXCLUDE (posted_at), TRY_CAST(posted_at AS TIMESTAMPTZ) AS posted_at FROM staged_raw
-                   QUALIFY row_number() OVER (PARTITION BY posting_id ORDER BY content_hash) = 1""")
+    if not files:
+        return
+    spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in STAGED_COLUMNS.items()) + "}"
+    con.execute(f"""INSERT INTO staged SELECT * REPLACE (TRY_CAST(posted_at AS TIMESTAMPTZ) AS posted_at)
+                    FROM read_json(?, format='newline_delimited', columns={spec})""", [files])
+    # a board may list the same posting twice: keep one row per posting_id (deleting the few extra rows
+    # costs a fraction of copying every row's texts into a deduplicated table)
+    con.execute("""DELETE FROM staged WHERE rowid IN (
+                       SELECT rowid FROM staged
+                       QUALIFY row_number() OVER (PARTITION BY posting_id ORDER BY content_hash) > 1)""")
 
 
 def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: str,
@@ -60,18 +63,19 @@ def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: s
         con.execute("""INSERT INTO posting_versions
                        SELECT posting_id, content_hash, ?, ?, description_html, raw::JSON FROM staged
                        ON CONFLICT DO NOTHING""", [started_at, scan_id])
+        # rewriting the text of every posting seen again is slow in DuckDB (a rescan of 11k postings took
+        # 5.8 s CPU, 0.3 s this way): rewrite only the postings whose fields changed, before the
+        # new ones are inserted (they would all be compared)
+        fields = [c for c in _MUTABLE if c not in ("last_seen", "last_scan_id")]
+        con.execute(f"""UPDATE postings p SET {", ".join(f"{c} = s.{c}" for c in fields)} FROM staged s
+                        WHERE p.posting_id = s.posting_id
+                        AND ({" OR ".join(f"p.{c} IS DISTINCT FROM s.{c}" for c in fields)})""")
         columns = ", ".join(_POSTING_COLUMNS)
         con.execute(f"""INSERT INTO postings ({columns}, first_seen, last_seen, closed_at, last_scan_id)
                         SELECT {columns}, $1, $1, NULL, $2 FROM staged
                         ON CONFLICT (posting_id) DO UPDATE SET last_seen = excluded.last_seen,
                             last_scan_id = excluded.last_scan_id, closed_at = NULL""",
                     [started_at, scan_id])
-        # rewriting the text of every posting seen again is slow in DuckDB (a rescan of 11k postings took
-        # 5.8 s CPU, 0.3 s this way): rewrite only the postings whose fields changed
-        fields = [c for c in _MUTABLE if c not in ("last_seen", "last_scan_id")]
-        con.execute(f"""UPDATE postings p SET {", ".join(f"{c} = s.{c}" for c in fields)} FROM staged s
-                        WHERE p.posting_id = s.posting_id
-                        AND ({" OR ".join(f"p.{c} IS DISTINCT FROM s.{c}" for c in fields)})""")
         # gone from a board that answered: the posting has closed
         con.execute("""UPDATE postings p SET closed_at = $1
                        WHERE closed_at IS NULL AND last_scan_id <> $2 AND EXISTS (
