@@ -2,6 +2,8 @@
 
 Texts are keyed by the sha256 of the exact embedded text; the model runs with
 no database connection open, and each batch is written in its own short write.
+Pending texts go to the model shortest first, so each batch pads to similar lengths
+(SentenceTransformer.encode sorts by length only within one call).
 """
 
 from __future__ import annotations
@@ -45,9 +47,11 @@ def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], 
     """Embed every stored posting text that has no vector for this model yet; returns how many."""
     with writer(db) as con:
         pending = con.execute("""
-            SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
-            WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash AND e.model = ?)
-            ORDER BY p.content_hash""", [MODEL_KEY]).fetchall()
+            SELECT * FROM (
+                SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
+                WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash AND e.model = ?)
+                ORDER BY p.content_hash)
+            ORDER BY length(title) + length(description), content_hash""", [MODEL_KEY]).fetchall()
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         vectors = embedder.encode([embedding_text(title, description) for _, title, description in batch])
