@@ -117,3 +117,50 @@ def test_bad_queries_are_refused(warehouse, query, k, message):
     db, _ = warehouse
     with pytest.raises(ValueError, match=message):
         rank.top_k(db, query, k=k)
+
+
+def _snapshots(db) -> list:
+    return sorted(p for p in db.with_name(db.name + ".vectors").iterdir() if not p.name.startswith(".tmp-"))
+
+
+def _negate_snapshot(folder) -> None:
+    """Turn every stored vector around: a ranking that reads the snapshot puts the query's posting last."""
+    vectors = np.load(folder / "vectors.npy")
+    np.save(folder / "vectors.npy", -vectors)
+
+
+def test_a_new_process_ranks_from_the_snapshot_beside_the_warehouse(warehouse):
+    db, vectors = warehouse
+    assert rank.top_k(db, vectors[5], k=1)[0].posting_id == "p5"
+    snapshot, = _snapshots(db)
+    _negate_snapshot(snapshot)
+    rank.clear_cache()  # as a new process
+    assert rank.top_k(db, vectors[5], k=1)[0].posting_id != "p5"
+    assert rank.top_k(db, -vectors[5], k=1)[0].posting_id == "p5"
+
+
+def test_a_damaged_snapshot_is_rebuilt(warehouse):
+    db, vectors = warehouse
+    rank.top_k(db, vectors[5], k=1)
+    snapshot, = _snapshots(db)
+    (snapshot / "vectors.npy").write_bytes(b"\x93NUMPY truncated")
+    rank.clear_cache()
+    found = rank.top_k(db, vectors[5], k=3)
+    assert found[0].posting_id == "p5" and found[0].similarity == pytest.approx(1.0, abs=1e-5)
+
+
+def test_after_a_scan_the_new_snapshot_reuses_the_rows_of_unchanged_texts_and_replaces_the_old(warehouse):
+    db, vectors = warehouse
+    rank.top_k(db, vectors[5], k=1)
+    old, = _snapshots(db)
+    _negate_snapshot(old)  # reused rows stay negated; rows read from DuckDB do not
+    extra = _unit(1, 9)
+    with writer(db) as con:
+        _new_scan(con)
+        _add_postings(con, range(500, 501))
+        _store(con, ["t500"], extra)
+    rank.clear_cache()
+    assert rank.top_k(db, extra[0], k=1)[0].posting_id == "p500"  # from DuckDB
+    assert rank.top_k(db, -vectors[5], k=1)[0].posting_id == "p5"  # from the old snapshot
+    new, = _snapshots(db)
+    assert new != old and not old.exists()
