@@ -69,6 +69,10 @@ def requirement_lines(description: str) -> list[str]:
     return list(dict.fromkeys(chosen))[:MAX_REQUIREMENTS]
 
 
+def _resume_lines(profile: Profile) -> list[str]:
+    return list(profile.lines) or [profile.resume[:2000]]
+
+
 def _scale(value: float, low: float, high: float) -> float:
     return float(min(1.0, max(0.0, (value - low) / (high - low))))
 
@@ -85,13 +89,17 @@ class FitScorer:
         self.salary_cap = salary_cap
         self.avoid_cap = avoid_cap
 
+    def resume_vector(self, profile: Profile) -> np.ndarray:
+        """The resume as one unit vector (the mean of its lines'): what the semantic component compares."""
+        return _unit(self.encode(_resume_lines(profile)).mean(axis=0))
+
     def score_many(self, profile: Profile, postings: Sequence[dict],
                    skill_frequency: tuple[dict[str, int], int] | None = None,
                    extra_skills: frozenset[str] = frozenset()) -> list[FitResult]:
         """``postings``: dicts with title, description and optional location, remote, salary_*, expertise_probability.
         ``skill_frequency``: (postings naming each skill, number of postings) in the market; by default, in
         ``postings`` themselves. ``extra_skills``: skills counted as the resume's too (what-if scoring)."""
-        resume_lines = list(profile.lines) or [profile.resume[:2000]]
+        resume_lines = _resume_lines(profile)
         resume_vectors = self.encode(resume_lines)
         resume_vector = _unit(resume_vectors.mean(axis=0))
         resume_skills = {m.name for m in self.skills.extract(profile.resume)} | extra_skills

@@ -1,4 +1,9 @@
-"""Fit scores of open postings for a profile; only new or changed pairs are rescored."""
+"""Fit scores of open postings for a profile; only new or changed pairs are rescored.
+
+Full scoring embeds every requirement line of a posting, far too slow for a warehouse of 200k postings,
+so each profile first shortlists the ``CANDIDATES`` open postings nearest its resume by embedding
+(pipelines.rank.top_k, tens of milliseconds); postings further away are left unscored.
+"""
 
 from __future__ import annotations
 
@@ -13,22 +18,31 @@ from models.fit import FitScorer
 from models.profile import Profile
 from models.skills import SkillExtractor
 from pipelines.embed import embed_texts
+from pipelines.rank import top_k
 from warehouse.db import writer
+
+CANDIDATES = 2_000
 
 _POSTING_COLUMNS = ("posting_id", "content_hash", "title", "description", "location", "remote", "salary_max",
                     "salary_currency", "salary_period", "expertise_probability")
 
 
-def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillExtractor) -> int:
-    """Returns how many postings were scored."""
+def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillExtractor,
+                  candidates: int = CANDIDATES) -> int:
+    """Score the shortlisted open postings with no current score for this profile; returns how many."""
+    scorer = FitScorer(skills, lambda texts: embed_texts(db, embedder, texts))
+    query = scorer.resume_vector(profile)
     with writer(db) as con:
         con.execute("DELETE FROM fit_scores WHERE profile = ? AND profile_hash <> ?", [profile.name, profile.fingerprint])
+        con.register("fit_shortlist", pa.table({"posting_id": [m.posting_id for m in top_k(con, query, candidates)]}))
         rows = con.execute(f"""
             SELECT {', '.join('p.' + c for c in _POSTING_COLUMNS[:-1])}, h.expertise_probability
             FROM postings p LEFT JOIN hire_types h USING (posting_id)
             LEFT JOIN fit_scores f ON f.profile = ? AND f.posting_id = p.posting_id
             WHERE p.closed_at IS NULL AND (f.posting_id IS NULL OR f.content_hash <> p.content_hash)
+            AND p.posting_id IN (SELECT posting_id FROM fit_shortlist)
             ORDER BY p.posting_id""", [profile.name]).fetchall()
+        con.unregister("fit_shortlist")
         if not rows:
             return 0
         # how many open postings name each skill: rarity for expertise hires is market-wide
@@ -37,7 +51,6 @@ def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillE
             SELECT s.skill, count(DISTINCT p.posting_id) FROM postings p JOIN posting_skills s USING (content_hash)
             WHERE p.closed_at IS NULL GROUP BY s.skill""").fetchall())
     postings = [dict(zip(_POSTING_COLUMNS, row)) for row in rows]
-    scorer = FitScorer(skills, lambda texts: embed_texts(db, embedder, texts))
     results = scorer.score_many(profile, postings, skill_frequency=(frequency, open_postings))
     now = datetime.now(timezone.utc)
     table = pa.table({
