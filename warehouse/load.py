@@ -21,15 +21,15 @@ STAGED_COLUMNS = {
     "company": "VARCHAR", "title": "VARCHAR", "location": "VARCHAR", "remote": "VARCHAR",
     "url": "VARCHAR", "posted_at": "VARCHAR", "department": "VARCHAR", "team": "VARCHAR",
     "employment_type": "VARCHAR", "salary_min": "DOUBLE", "salary_max": "DOUBLE",
-    "salary_currency": "VARCHAR", "salary_period": "VARCHAR", "description_html": "VARCHAR",
-    "description": "VARCHAR", "content_hash": "VARCHAR", "raw": "VARCHAR",
+    "salary_currency": "VARCHAR", "salary_period": "VARCHAR", "description": "VARCHAR",
+    "content_hash": "VARCHAR", "raw": "VARCHAR",  # the item's description_html is not kept: raw holds its source
     # normalised readings (scrapers.normalise), migration 002
     "salary_min_annual": "DOUBLE", "salary_max_annual": "DOUBLE", "salary_source": "VARCHAR",
     "country": "VARCHAR", "city": "VARCHAR", "region": "VARCHAR", "employment_type_code": "VARCHAR",
     "seniority": "VARCHAR",
 }
 # the postings columns a scan writes, by name; first_seen, last_seen, closed_at and last_scan_id come from the scan
-_POSTING_COLUMNS = tuple(c for c in STAGED_COLUMNS if c not in ("description_html", "raw"))
+_POSTING_COLUMNS = tuple(c for c in STAGED_COLUMNS if c != "raw")
 _MUTABLE = tuple(c for c in _POSTING_COLUMNS if c not in ("posting_id", "ats", "board", "native_id")) + (
     "last_seen", "last_scan_id")
 
@@ -61,7 +61,7 @@ def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: s
         _stage(con, posting_files)
         _record_sources(con, scan_id, statuses)
         con.execute("""INSERT INTO posting_versions
-                       SELECT posting_id, content_hash, ?, ?, description_html, raw::JSON FROM staged
+                       SELECT posting_id, content_hash, ?, ?, raw::JSON FROM staged
                        ON CONFLICT DO NOTHING""", [started_at, scan_id])
         # rewriting the text of every posting seen again is slow in DuckDB (a rescan of 11k postings took
         # 5.8 s CPU, 0.3 s this way): rewrite only the postings whose fields changed, before the
