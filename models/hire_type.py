@@ -16,6 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from re import _constants as sre_constants, _parser as sre_parser  # the stdlib's own reading of a pattern
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -38,11 +39,28 @@ class Cue:
     end: int
 
 
+# IGNORECASE matches an ASCII letter to these too (Python's re docs); casefold() leaves 'ı' alone and turns
+# 'İ' into 'i' plus a combining dot above, so the text the anchors are looked for in maps them back
+_ANCHOR_TEXT = str.maketrans({"\u0131": "i", "\u0307": None})
+
+
+def anchor(pattern: str) -> str:
+    """The longest run of literal ASCII characters every match of ``pattern`` contains ("" if none):
+    a text without it cannot match, so the regex need not run (the regexes are the classifier's cost)."""
+    best = run = ""
+    for op, argument in sre_parser.parse(pattern):  # the top-level sequence: each item is required
+        if op is sre_constants.LITERAL and chr(argument).isascii():
+            run += chr(argument).lower()
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
 class CueMatcher:
     """Finds curated cue phrases (regexes) of each class in a text."""
 
     def __init__(self, phrases: dict[str, list[str]]) -> None:
-        self.patterns = {label: [re.compile(rf"\b(?:{p})\b", re.I) for p in phrases.get(label, [])]
+        self.patterns = {label: [(re.compile(rf"\b(?:{p})\b", re.I), anchor(p)) for p in phrases.get(label, [])]
                          for label in CLASSES}
 
     @classmethod
@@ -51,10 +69,12 @@ class CueMatcher:
         return cls({label: data[label]["phrases"] for label in CLASSES})
 
     def find(self, text: str) -> list[Cue]:
+        folded = text.casefold().translate(_ANCHOR_TEXT)
         cues = []
         for label, patterns in self.patterns.items():
-            for pattern in patterns:
-                cues.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+            for pattern, required in patterns:
+                if required in folded:
+                    cues.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
         return sorted(cues, key=lambda c: c.start)
 
     def counts(self, texts: list[str]) -> np.ndarray:
