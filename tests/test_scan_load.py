@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import duckdb
 import pytest
 
 from pipelines.scan import crawl_and_load
 from tests.helpers import FIXTURES
+from warehouse import db as db_module
 from warehouse.db import reader, writer
 
 
@@ -116,6 +118,19 @@ def test_views_exist_with_their_documented_columns(db):
                                                 "posted_at", "first_seen", "last_seen", "hire_type",
                                                 "expertise_probability"]
     assert columns["scan_log"][:7] == ["scan_id", "started_at", "company", "ats", "status", "items", "error"]
+
+
+def test_views_are_created_again_when_one_is_missing_or_their_code_changed(db, tmp_path, monkeypatch):
+    with writer(db) as con:
+        con.execute("DROP VIEW scan_log")
+    with writer(db) as con:  # missing: all created again
+        assert con.execute("SELECT count(*) FROM scan_log").fetchone() == (0,)
+    views = tmp_path / "views"
+    shutil.copytree(db_module.VIEWS, views)
+    (views / "02_scan_log.sql").write_text("CREATE OR REPLACE VIEW scan_log AS SELECT 42 AS answer;")
+    monkeypatch.setattr(db_module, "VIEWS", views)
+    with writer(db) as con:  # changed code: created again
+        assert con.execute("SELECT answer FROM scan_log").fetchone() == (42,)
 
 
 def test_reader_refuses_writes(db, board_sources):

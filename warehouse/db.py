@@ -6,6 +6,7 @@ short transaction and close, so readers get in between.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -44,9 +45,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("INSERT INTO schema_migrations VALUES (?, now())", [path.name])
         con.execute("COMMIT")
         applied.append(path.name)
-    for path in sorted(VIEWS.glob("*.sql")):  # numbered: a view may use an earlier one
-        con.execute(path.read_text(encoding="utf-8"))
+    _create_views(con)
     return applied
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re-)create the views and macros unless they are those of this code: each view carries, as its
+    comment, the digest of the view files and how many views they made (re-creating them all costs more
+    than opening the file, and writers open it several times a scan)."""
+    files = sorted(VIEWS.glob("*.sql"))  # numbered: a view may use an earlier one
+    digest = hashlib.sha256("".join(f"{p.name}\n{p.read_text(encoding='utf-8')}" for p in files).encode()).hexdigest()
+    marks = con.execute("SELECT comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()
+    if marks and all(mark == f"{digest} {len(marks)}" for mark, in marks):
+        return
+    for path in files:
+        con.execute(path.read_text(encoding="utf-8"))
+    views = [name for name, in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()]
+    for name in views:
+        con.execute(f"COMMENT ON VIEW \"{name}\" IS '{digest} {len(views)}'")
 
 
 class WarehouseError(Exception):
