@@ -5,8 +5,8 @@ in ~10–30 ms, while reading them out of DuckDB costs ~1 s (and DuckDB's own ar
 So the matrix is kept as a **snapshot** beside the warehouse file, in ``<warehouse>.vectors/``: the open
 postings' ids (Arrow IPC) and their vectors in the same order (.npy), memory-mapped when read, in a folder
 named by the warehouse version it shows. The version is what the open postings and their vectors depend on:
-the last scan (every posting change comes with one), the embeddings table's row count and largest rowid
-(embeddings are only ever inserted) and the DuckDB version (whose hash() keys the rows).
+the last scan (every posting change comes with one), the embeddings table's row count (embeddings are only
+ever inserted) and the DuckDB version (whose hash() keys the rows).
 
 A snapshot is a cache, never the source of truth; deleting the folder is always safe. When the warehouse has
 moved on, the next ranking builds the new snapshot from the newest old one: a posting whose text (64-bit
@@ -69,12 +69,11 @@ def clear_cache() -> None:
 def _version(con: duckdb.DuckDBPyConnection, model: str) -> tuple[str | None, tuple]:
     """The warehouse file (None in memory) and what the open postings' vectors depend on."""
     # fetchall, not fetchone: it leaves the connection free for the relational reads that follow
-    (path, scan, started, rows, last_rowid), = con.execute("""
+    (path, scan, started, rows), = con.execute("""
         SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
-               (SELECT max(scan_id) FROM scans), (SELECT max(started_at)::VARCHAR FROM scans),
-               count(*), max(rowid)
+               (SELECT max(scan_id) FROM scans), (SELECT max(started_at)::VARCHAR FROM scans), count(*)
         FROM embeddings""").fetchall()
-    return (str(Path(path).resolve()) if path else None), (model, scan, started, rows, last_rowid, duckdb.__version__)
+    return (str(Path(path).resolve()) if path else None), (model, scan, started, rows, duckdb.__version__)
 
 
 def _snapshot_folder(path: str, version: tuple) -> Path:
