@@ -499,7 +499,7 @@ def rss_child(config: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postings", type=int, default=600, help="postings in the scan / rescan steps (600)")
+    parser.add_argument("--postings", type=int, default=1500, help="postings in the scan / rescan steps (1,500)")
     parser.add_argument("--rss-postings", type=int, default=20_000, help="postings in the peak-RSS scan (20,000)")
     parser.add_argument("--rss-embed", type=int, default=256,
                         help="texts of the peak-RSS scan embedded for real; the rest are seeded (256)")
