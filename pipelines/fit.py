@@ -31,10 +31,10 @@ def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillE
                   candidates: int = CANDIDATES) -> int:
     """Score the shortlisted open postings with no current score for this profile; returns how many."""
     scorer = FitScorer(skills, lambda texts: embed_texts(db, embedder, texts))
-    query = scorer.resume_vector(profile)
+    shortlist = [m.posting_id for m in top_k(db, scorer.resume_vector(profile), candidates)]  # a reader: no lock held
     with writer(db) as con:
         con.execute("DELETE FROM fit_scores WHERE profile = ? AND profile_hash <> ?", [profile.name, profile.fingerprint])
-        con.register("fit_shortlist", pa.table({"posting_id": [m.posting_id for m in top_k(con, query, candidates)]}))
+        con.register("fit_shortlist", pa.table({"posting_id": pa.array(shortlist, pa.string())}))
         rows = con.execute(f"""
             SELECT {', '.join('p.' + c for c in _POSTING_COLUMNS[:-1])}, h.expertise_probability
             FROM postings p LEFT JOIN hire_types h USING (posting_id)
