@@ -165,6 +165,7 @@ def open_posting_vectors(con: duckdb.DuckDBPyConnection, model: str = MODEL_KEY)
     try:
         found = _read_snapshot(folder)
     except UNREADABLE:
+        shutil.rmtree(folder, ignore_errors=True)  # missing, or damaged: it is built again
         found = None
     if found is None:
         try:

@@ -147,6 +147,7 @@ def test_a_damaged_snapshot_is_rebuilt(warehouse):
     rank.clear_cache()
     found = rank.top_k(db, vectors[5], k=3)
     assert found[0].posting_id == "p5" and found[0].similarity == pytest.approx(1.0, abs=1e-5)
+    assert np.load(snapshot / "vectors.npy").shape == (POSTINGS - 1 + 2, DIMENSIONS)  # written again, whole
 
 
 def test_after_a_scan_the_new_snapshot_reuses_the_rows_of_unchanged_texts_and_replaces_the_old(warehouse):
