@@ -6,7 +6,7 @@ with their real locations (every level, many places), near-miss functions ("Prod
 product manager) and a few other functions. Selection is by title patterns and a seeded shuffle; the
 patterns choose what to *read*, not how it is graded.
 
-    .venv/bin/python eval/fit_hardset/build_pool.py [--shared ../shared/data]
+    .venv/bin/python models/data/fit_hardset/build_pool.py [--shared ../shared/data]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 
 from scrapers.normalise import parse_location  # noqa: E402
