@@ -13,7 +13,7 @@ from scrapers.normalise import seniority_level
 
 SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
 REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
-_PREFERENCE_KEYS = {"locations", "remote", "min_salary", "currency", "roles", "avoid", "seniority"}
+_PREFERENCE_KEYS = {"locations", "remote", "relocate", "min_salary", "currency", "roles", "avoid", "seniority"}
 _HEADING = re.compile(r"^\s*(#{1,6}\s+(?P<md>.+?)\s*#*|(?P<caps>[A-Z][A-Z &/]{2,40}):?)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
 _YEARS = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|to)\s*((?:19|20)\d{2}|present|now|current|today)\b", re.I)
@@ -28,6 +28,7 @@ class ProfileError(ValueError):
 class Preferences:
     locations: tuple[str, ...] = ()
     remote: str = "any"
+    relocate: bool = False             # on-site or hybrid anywhere in the person's countries works
     min_salary: float | None = None
     currency: str = "USD"
     roles: tuple[str, ...] = ()
@@ -153,13 +154,16 @@ def _preferences(table: dict, where: str) -> Preferences:
     remote = table.get("remote", "any")
     if remote not in REMOTE_CHOICES:
         raise ProfileError(f"{where}: remote must be one of {', '.join(REMOTE_CHOICES)}")
+    relocate = table.get("relocate", False)
+    if not isinstance(relocate, bool):
+        raise ProfileError(f"{where}: relocate must be true or false")
     seniority = table.get("seniority")
     if seniority is not None and seniority not in SENIORITY_LEVELS:
         raise ProfileError(f"{where}: seniority must be one of {', '.join(SENIORITY_LEVELS)}")
     min_salary = table.get("min_salary")
     if min_salary is not None and (not isinstance(min_salary, (int, float)) or min_salary < 0):
         raise ProfileError(f"{where}: min_salary must be a positive number")
-    return Preferences(locations=strings("locations"), remote=remote, min_salary=min_salary,
+    return Preferences(locations=strings("locations"), remote=remote, relocate=relocate, min_salary=min_salary,
                        currency=str(table.get("currency", "USD")), roles=strings("roles"),
                        avoid=strings("avoid"), seniority=seniority)
 
