@@ -102,7 +102,7 @@ _RESTRICTION_PHRASES = re.compile(
     r"(?:the\s+)?"
     r"|(?:authori[sz]ed|eligible|legally\s+able)\s+to\s+work\s+in\s+(?:the\s+)?"
     r"|(?:residents?|citizens?)\s+of\s+(?:the\s+)?)" + _PLACE_WORDS)
-_ONLY_PHRASE = re.compile(_PLACE_WORDS + r"(?i:[- ](?:only|based\s+only|residents\s+only))\b")
+_ONLY_PHRASE = re.compile(_PLACE_WORDS + r"(?i:[- ](?:only|based\s+only|(?:residents|citizens)\s+only))\b")
 _ZONE_SENTENCE = re.compile(r"[^.\n]*(?:time ?zones?|overlap|working hours|business hours)[^.\n]*", re.I)
 _RELOCATION = re.compile(r"relocat\w*\s+(?:assistance|support|package|bonus|help|stipend|costs?|is\s+(?:offered|"
                          r"available|provided|supported|possible))|(?:offer|provide|support|cover|help)\w*\s+(?:with\s+"
@@ -111,7 +111,6 @@ _SPONSORSHIP = re.compile(r"visa\s+sponsorship|sponsor\w*\s+(?:\w+\s+){0,2}visas
                           r"|(?:we|will|can)\s+sponsor\b|\|\s*visa\s*(?:\||$)", re.I)
 _NEGATION = re.compile(r"\b(?:no|not|unable|cannot|can't|won't|don't|doesn't|isn't|without|neither|nor"
                        r"|unfortunately)\b", re.I)
-_SENTENCE = re.compile(r"[^.\n|]*")
 
 
 @dataclass(frozen=True)

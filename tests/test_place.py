@@ -76,6 +76,7 @@ TABLE = [
     ("us_remote", posting("Remote", remote="remote", description="Candidates must be based in Canada."), "broken"),
     ("poland", posting("Remote", remote="remote", description="We can only hire in Poland and Germany."), "ok"),
     ("poland", posting("Remote", remote="remote", description="Remote, US only. Pay: $150k."), "broken"),
+    ("poland", posting("Remote", remote="remote", description="Open to US citizens only."), "broken"),
     ("poland", posting("Remote", remote="remote", description="Please overlap with US Eastern time zones."), "broken"),
     ("us_remote", posting("Remote (US)", remote="remote", description="Must be based in Canada."), "ok"),
     # on-site and hybrid: within 80 km of the person's city
@@ -111,7 +112,9 @@ TABLE = [
     ("nyc", posting("SF or NYC or Remote (US)"), "ok"),
     ("london", posting("SF or NYC or Remote (US)"), "broken"),
     ("nyc", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "ok"),
-    ("toronto", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "unknown"),  # Toronto, mode unstated
+    ("toronto", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "unknown"),
+    ("nyc", posting("Smallville, United States; New York, NY"), "ok"),            # ok wins over unknown
+    ("poland", posting("Multiple Locations; Remote (EU)"), "ok"),  # Toronto, mode unstated
     ("poland", posting("Chile | Remote"), "broken"),
     # Hacker News headers
     ("nyc", posting(title=HN), "ok"),
