@@ -325,14 +325,14 @@ def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str]:
             qualifiers = [0]
         if qualifiers:
             used.update(qualifiers)
-            place = parse_location(", ".join([parts[i]] + [parts[q] for q in qualifiers]))
-            if place.country and place.city:
-                state = next((kinds[q][1][1] for q in qualifiers if kinds[q][0] == "state"), None)
-                cities.append(_point(place.city, place.country, state))
-                continue
             country = next(kinds[q][1] if kinds[q][0] == "country" else kinds[q][1][0] for q in qualifiers
                            if kinds[q][0] in ("country", "state"))
-            cities.append(_Point(parts[i].strip(), country))
+            place = parse_location(", ".join([parts[i]] + [parts[q] for q in qualifiers]))
+            state = next((kinds[q][1][1] for q in qualifiers if kinds[q][0] == "state"), None)
+            point = _point(place.city, place.country, state) if place.country and place.city else None
+            if (point is None or point.lat is None) and kind == "city" and value.country == country:
+                point = value  # a metro name the normaliser does not know: "SF Bay Area, USA"
+            cities.append(point or _Point(parts[i].strip(), country))
         elif kind == "city":
             cities.append(value)
         elif named := _country_word(parts[i]):

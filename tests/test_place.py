@@ -85,6 +85,7 @@ TABLE = [
     ("sf", posting("Oakland, CA"), "ok"),
     ("nyc", posting("Greater Boston Area"), "broken"),
     ("sf", posting("Bay Area"), "ok"),
+    ("sf", posting("HYBRID (USA, SF Bay Area preferred)"), "ok"),
     ("nyc", posting("NYC"), "ok"),
     ("nyc", posting("Tri-State"), "ok"),
     ("london", posting("Greater London"), "ok"),
