@@ -62,10 +62,12 @@ _METRO_AFFIX = re.compile(r"^greater\s+|\s+(?:metro(?:politan)?(?:\s+area)?|area
 
 # --- time zones ---------------------------------------------------------------------------------
 
-_ZONE_NAMES = {"PST": -8, "PDT": -8, "MST": -7, "MDT": -7, "CST": -6, "CDT": -6, "EST": -5, "EDT": -5, "GMT": 0, "UTC": 0, "BST": 0, "WET": 0, "CET": 1, "CEST": 1,
-               "EET": 2, "EEST": 2, "MSK": 3, "IST": 5.5, "SGT": 8, "JST": 9, "AEST": 10, "AEDT": 10,
-               "BRT": -3, "HST": -10, "AKST": -9, "PACIFIC": -8, "MOUNTAIN": -7, "CENTRAL": -6, "EASTERN": -5}
-_OFFSET_RANGE = re.compile(r"(?:UTC|GMT)\s*(?P<sign1>[+\-−–±])\s*(?P<hours1>\d{1,2})(?:[:.]?(?P<minutes1>[0-5]\d))?"
+_ZONE_NAMES = {"PST": -8, "PDT": -8, "MST": -7, "MDT": -7, "CST": -6, "CDT": -6, "EST": -5, "EDT": -5,
+               "GMT": 0, "UTC": 0, "BST": 0, "WET": 0, "CET": 1, "CEST": 1, "EET": 2, "EEST": 2, "MSK": 3,
+               "IST": 5.5, "SGT": 8, "JST": 9, "AEST": 10, "AEDT": 10, "BRT": -3, "HST": -10, "AKST": -9,
+               "PACIFIC": -8, "MOUNTAIN": -7, "CENTRAL": -6, "EASTERN": -5}
+_OFFSET_RANGE = re.compile(r"(?:UTC|GMT)\s*(?P<sign1>[+\-−–±])\s*(?P<hours1>\d{1,2})"
+                           r"(?:[:.]?(?P<minutes1>[0-5]\d))?"
                            r"(?:\s*(?:to|-|–|—|and|through|/)\s*(?:UTC|GMT)?\s*"
                            r"(?P<sign2>[+\-−–])\s*(?P<hours2>\d{1,2})(?:[:.]?(?P<minutes2>[0-5]\d))?)?")
 _NAMED_ZONE = re.compile(r"\b(?:(?P<abbr>PST|PDT|MST|MDT|CST|CDT|EST|EDT|GMT|UTC|BST|WET|CET|CEST|EET"
@@ -82,7 +84,9 @@ _MODES = (("hybrid", re.compile(r"\bhybrid\b", re.I)),
 _NOISE = re.compile(r"\b(?:fully|full[- ]time|part[- ]time|friendly|first|only|preferred|based|optional|hq"
                     r"|headquarters|possible|available|and/or|time[\s-]?zones?|hours|overlap|with|within|from"
                     r"|across|the|(?-i:in|In))\b|[!?*:+]", re.I)  # "IN" and "OK" are states
-_CODE_HYPHEN = re.compile(r"\b([A-Z]{2,3})-(?=[A-Z][a-z])|(?<=[a-z])-([A-Z]{2,3})\b|(?i:\b(remote|hybrid)-|-(remote|hybrid)\b)")
+# "US-Chicago", "Los Angeles-CA", "Remote-Germany": a hyphen that joins a code or a mode to a place
+_CODE_HYPHEN = re.compile(r"\b(?P<before>[A-Z]{2,3}|(?i:remote|hybrid))-(?=[A-Z])"
+                          r"|(?<=[a-z])-(?P<after>[A-Z]{2,3}\b|(?i:remote|hybrid)\b)")
 _OR = re.compile(r"\s*\bor\b\s*", re.I)
 _LIST = re.compile(r"\s*(?:;|\||\n)\s*")
 _PARTS = re.compile(r"\s*[,()\[\]/]\s*|\s+[-–—]\s+|\s*[–—]\s*|\s+&\s+|\s+(?:and|or)\s+", re.I)
@@ -404,8 +408,7 @@ def _undot(text: str) -> str:
 def _read_alternative(text: str) -> list[_Option]:
     """One alternative ("Sofia, Bulgaria – Remote/In-Office Hybrid") as an option per mode it names."""
     text = _undot(text)
-    text = _CODE_HYPHEN.sub(lambda m: " - ".join(filter(None, (m[1], m[3]))) + " - " if m[1] or m[3]
-                            else " - " + (m[2] or m[4]), text)
+    text = _CODE_HYPHEN.sub(lambda m: f"{m['before']} - " if m["before"] else f" - {m['after']}", text)
     modes = [mode for mode, pattern in _MODES if pattern.search(text)]
     zones = _zones(text)
     regions = tuple(name for name, pattern in _REGION_PATTERNS if pattern.search(text))
@@ -452,7 +455,8 @@ def _read_header(title: str) -> list[_Option]:
     """A Hacker News header ("Acme | Senior PM | Remote (US) or NYC hybrid | $180k"), or a title, where a
     field naming no place or mode is a company, a role, a salary or a link."""
     fields = [field for field in title.split("|") if not re.search(r"https?:|www\.|\.com\b", field, re.I)]
-    options = [_Option(o.mode, o.cities, o.countries, o.regions, o.zones) for field in fields for o in _read_line(field)]
+    options = [_Option(o.mode, o.cities, o.countries, o.regions, o.zones)
+               for field in fields for o in _read_line(field)]
     return _with_modes([o for o in options if o.mode or o.has_place])
 
 
@@ -486,7 +490,7 @@ def _posting_options(title: str, location: str | None, mode: str | None, descrip
 
 @lru_cache(maxsize=4096)
 def _offers(text: str) -> tuple[bool, bool]:
-    """(relocation offered, visa sponsorship offered): a mention not negated in its sentence."""
+    """(relocation offered, visa sponsorship offered): mentioned, and never negated in a sentence that mentions it."""
     def offered(pattern: re.Pattern) -> bool:
         found = False
         for match in pattern.finditer(text):
@@ -612,7 +616,8 @@ def _judge(person: PersonPlaces, option: _Option) -> tuple[str, str]:
     if option.mode == "remote":
         return _remote_place(person, option)
     status, reason = _office_place(person, option)
-    if option.mode == "onsite" and person.remote in _WANTS or option.mode == "hybrid" and person.remote == "remote-only":
+    if (option.mode == "onsite" and person.remote in _WANTS
+            or option.mode == "hybrid" and person.remote == "remote-only"):
         return "broken", f"{reason.split(';')[0]}; {_WANTS[person.remote]}"
     return status, reason
 
