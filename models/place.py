@@ -36,7 +36,7 @@ _NORTH_AMERICA = frozenset({"US", "CA", "MX"})
 _NOT_LATAM = frozenset({"US", "CA", "GL", "BM", "PM"})
 _REGION_PATTERNS = (
     ("Worldwide", re.compile(r"\bworld ?wide\b|\banywhere\b|\bglobal(?:ly)?\b|\bfully distributed\b"
-                             r"|\bany (?:country|location)\b", re.I)),
+                             r"|\bany (?:country|location)\b|\(world\)|\bremote\W{0,3}world\b", re.I)),
     ("EMEA", re.compile(r"\bEMEA\b")),
     ("APAC", re.compile(r"\bAPAC\b|\basia[- ]pacific\b", re.I)),
     ("LATAM", re.compile(r"\bLATAM\b|\blatin america\b|\bsouth america\b", re.I)),
@@ -87,6 +87,8 @@ _NOISE = re.compile(r"\b(?:fully|full[- ]time|part[- ]time|friendly|first|only|p
 # "US-Chicago", "Los Angeles-CA", "Remote-Germany": a hyphen that joins a code or a mode to a place
 _CODE_HYPHEN = re.compile(r"\b(?P<before>[A-Z]{2,3}|(?i:remote|hybrid))-(?=[A-Z])"
                           r"|(?<=[a-z])-(?P<after>[A-Z]{2,3}\b|(?i:remote|hybrid)\b)")
+# two-letter country codes that in a job post are words: "AI" (Anguilla), "IT", "QA" (Qatar), "ML" (Mali)
+_CODE_WORDS = frozenset("AI ML IT IO PR AS BI PM CX QA AD TV FM AM CV".split())
 _OR = re.compile(r"\s*\bor\b\s*", re.I)
 _LIST = re.compile(r"\s*(?:;|\||\n)\s*")
 _PARTS = re.compile(r"\s*[,()\[\]/]\s*|\s+[-–—]\s+|\s*[–—]\s*|\s+&\s+|\s+(?:and|or)\s+", re.I)
@@ -283,6 +285,8 @@ def _part(part: str) -> tuple[str, Any]:
     state = _state(part)
     if state:
         return "state", state
+    if part in _CODE_WORDS:
+        return "unread", part
     place = parse_location(part)
     if place.country and not place.city:
         return "country", place.country
@@ -328,14 +332,18 @@ def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str]:
         if not qualifiers and i == 1 and kinds[0][0] in ("country", "state"):
             qualifiers = [0]
         if qualifiers:
-            used.update(qualifiers)
             country = next(kinds[q][1] if kinds[q][0] == "country" else kinds[q][1][0] for q in qualifiers
                            if kinds[q][0] in ("country", "state"))
             place = parse_location(", ".join([parts[i]] + [parts[q] for q in qualifiers]))
+            country = place.country or country  # "Berlin, DE" is Germany, not Delaware
             state = next((kinds[q][1][1] for q in qualifiers if kinds[q][0] == "state"), None)
-            point = _point(place.city, place.country, state) if place.country and place.city else None
-            if (point is None or point.lat is None) and kind == "city" and value.country == country:
+            point = _point(place.city, country, state if country == "US" else None) if place.city else None
+            if (point is None or point.lat is None) and kind == "city":
+                if value.country != country:  # a list, not a qualified city: "SF, NL, IN"
+                    cities.append(value)
+                    continue
                 point = value  # a metro name the normaliser does not know: "SF Bay Area, USA"
+            used.update(qualifiers)
             cities.append(point or _Point(parts[i].strip(), country))
         elif kind == "city":
             cities.append(value)
@@ -455,8 +463,8 @@ def _read_header(title: str) -> list[_Option]:
     """A Hacker News header ("Acme | Senior PM | Remote (US) or NYC hybrid | $180k"), or a title, where a
     field naming no place or mode is a company, a role, a salary or a link."""
     fields = [field for field in title.split("|") if not re.search(r"https?:|www\.|\.com\b", field, re.I)]
-    options = [_Option(o.mode, o.cities, o.countries, o.regions, o.zones)
-               for field in fields for o in _read_line(field)]
+    options = [_Option(o.mode, tuple(c for c in o.cities if c.lat is not None), o.countries, o.regions, o.zones)
+               for field in fields for o in _read_line(field)]  # prose names no unknown towns
     return _with_modes([o for o in options if o.mode or o.has_place])
 
 
