@@ -301,10 +301,13 @@ def _part(part: str) -> tuple[str, Any]:
 
 
 def _country_word(part: str) -> str | None:
-    """A country named by one word of an otherwise unread part ("US East", "Eastern Canada")."""
-    for word in part.split():
-        if word in ("US", "USA", "UK") or len(word) > 3 and word[0].isupper() and _part(word)[0] == "country":
-            return parse_location(word).country
+    """A country named by a few words of an otherwise unread part ("US East", "positions in United States")."""
+    words = part.split()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            name = " ".join(words[start:start + size])
+            if name in ("US", "USA", "UK") or len(name) > 3 and name[0].isupper() and _part(name)[0] == "country":
+                return parse_location(name).country
     return None
 
 

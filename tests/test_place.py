@@ -114,7 +114,7 @@ TABLE = [
     ("nyc", posting("SF or NYC or Remote (US)"), "ok"),
     ("london", posting("SF or NYC or Remote (US)"), "broken"),
     ("nyc", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "ok"),
-    ("toronto", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "unknown"),
+    ("toronto", posting("US-Remote; US-Chicago; US-Atlanta; CA-Toronto"), "ok"),  # Toronto, mode not stated: neutral
     ("nyc", posting("Smallville, United States; New York, NY"), "ok"),            # ok wins over unknown
     ("poland", posting("Multiple Locations; Remote (EU)"), "ok"),  # Toronto, mode unstated
     ("poland", posting("Chile | Remote"), "broken"),
