@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -145,10 +145,11 @@ class _Option:
     regions: tuple[str, ...] = ()
     zones: tuple[tuple[float, float], ...] = ()   # UTC offset windows, hours
     unread: str = ""                          # what was named as a place but could not be read
+    namesakes: tuple[tuple[_Point, ...], ...] = ()  # a bare name several cities share ("Cambridge"): each
 
     @property
     def has_place(self) -> bool:
-        return bool(self.cities or self.countries or self.regions or self.zones or self.unread)
+        return bool(self.cities or self.countries or self.regions or self.zones or self.unread or self.namesakes)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,27 @@ def _country_name(code: str) -> str:
     return f"the {name}" if name in ("United States", "United Kingdom", "Netherlands", "Philippines") else name
 
 
+@cache
+def _countries_by_name() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for folded, country in _geonames():
+        found.setdefault(folded, []).append(country)
+    return found
+
+
+@cache
+def _namesakes(name: str) -> tuple[_Point, ...]:
+    """The cities a bare name may mean: the largest of that name in each country, down to a tenth of the largest."""
+    folded = _fold(name)
+    found = sorted(((_geonames()[folded, country][0], country) for country in _countries_by_name().get(folded, ())),
+                   reverse=True)
+    if not found:
+        return ()
+    largest = found[0][0][0]
+    return tuple(_Point(name, country, lat, lon, zone)
+                 for (population, _, lat, lon, zone), country in found[:5] if population * 10 >= largest)
+
+
 def _point(name: str, country: str, state: str | None = None) -> _Point:
     found = _geonames().get((_fold(name), country), ())
     if state:
@@ -294,6 +316,13 @@ def _part(part: str) -> tuple[str, Any]:
         point = _point(place.city, place.country)
         if point.lat is not None:
             return "city", point
+    if place.city and _namesakes(place.city):
+        return "namesakes", _namesakes(place.city)
+    code = re.fullmatch(r"(.+?)\s+([A-Z]{2})", part)  # "Austin TX"
+    if code:
+        with_code = _part(f"{code[1]}, {code[2]}") if _part(code[2])[0] in ("state", "country") else ("unread", 0)
+        if with_code[0] == "city":
+            return with_code
     stripped = _METRO_AFFIX.sub("", part)
     if stripped != part:
         return _part(stripped)
@@ -311,14 +340,14 @@ def _country_word(part: str) -> str | None:
     return None
 
 
-def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str]:
+def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str, tuple[tuple[_Point, ...], ...]]:
     """Cities, countries named alone, and whether something place-like was left unread, in one option's text.
     A country or state next to a city says where that city is ("Portland, OR", "US - Chicago")."""
     parts = [p for p in _PARTS.split(text) if p and p.strip(" .-'\"")]
     kinds = [_part(p) for p in parts]
-    cities, countries, used, unread = [], set(), set(), []
+    cities, countries, used, unread, namesakes = [], set(), set(), [], []
     for i, (kind, value) in enumerate(kinds):
-        if kind not in ("city", "unread") or i in used:
+        if kind not in ("city", "unread", "namesakes") or i in used:
             continue
         qualifiers = []
         j = i + 1
@@ -350,6 +379,8 @@ def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str]:
             cities.append(point or _Point(parts[i].strip(), country))
         elif kind == "city":
             cities.append(value)
+        elif kind == "namesakes":
+            namesakes.append(value)
         elif named := _country_word(parts[i]):
             countries.add(named)
         else:
@@ -357,7 +388,7 @@ def _places(text: str) -> tuple[tuple[_Point, ...], frozenset[str], str]:
     for i, (kind, value) in enumerate(kinds):
         if i not in used and kind in ("country", "state"):
             countries.add(value if kind == "country" else value[0])
-    return tuple(cities), frozenset(countries), ", ".join(unread)
+    return tuple(cities), frozenset(countries), ", ".join(unread), tuple(namesakes)
 
 
 def _zones(text: str) -> tuple[tuple[float, float], ...]:
@@ -430,12 +461,12 @@ def _read_alternative(text: str) -> list[_Option]:
         rest = pattern.sub(" ", rest)
     rest = _NAMED_ZONE.sub(" ", _OFFSET_RANGE.sub(" ", _COUNTRY_ZONES.sub(" ", rest)))
     rest = _NOISE.sub(" ", rest)
-    cities, countries, unread = _places(rest)
+    cities, countries, unread, namesakes = _places(rest)
     if "Worldwide" in regions:
         regions = ("Worldwide",)
     if not modes and (zones or "Worldwide" in regions):
         modes = ["remote"]  # time zones, or "worldwide", say where a remote person works from
-    return [_Option(mode, cities, countries, regions, zones, unread) for mode in (modes or [None])]
+    return [_Option(mode, cities, countries, regions, zones, unread, namesakes) for mode in (modes or [None])]
 
 
 def _read_line(text: str) -> list[_Option]:
@@ -458,16 +489,15 @@ def _with_modes(options: list[_Option]) -> list[_Option]:
     if not (modes_only and places_only):
         return options
     return [o for o in options if o.mode and o.has_place] + [
-        _Option(mode, o.cities, o.countries, o.regions, o.zones, o.unread)
-        for o in places_only for mode in dict.fromkeys(modes_only)]
+        replace(o, mode=mode) for o in places_only for mode in dict.fromkeys(modes_only)]
 
 
 def _read_header(title: str) -> list[_Option]:
     """A Hacker News header ("Acme | Senior PM | Remote (US) or NYC hybrid | $180k"), or a title, where a
     field naming no place or mode is a company, a role, a salary or a link."""
     fields = [field for field in title.split("|") if not re.search(r"https?:|www\.|\.com\b", field, re.I)]
-    options = [_Option(o.mode, tuple(c for c in o.cities if c.lat is not None), o.countries, o.regions, o.zones)
-               for field in fields for o in _read_line(field)]  # prose names no unknown towns
+    options = [replace(o, cities=tuple(c for c in o.cities if c.lat is not None), unread="", namesakes=())
+               for field in fields for o in _read_line(field)]  # prose names no unknown or ambiguous towns
     return _with_modes([o for o in options if o.mode or o.has_place])
 
 
@@ -477,7 +507,7 @@ def _description_restriction(description: str) -> _Option:
     for match in (*_RESTRICTION_PHRASES.finditer(description), *_ONLY_PHRASE.finditer(description)):
         where = _undot(match["where"])
         regions += [name for name, pattern in _REGION_PATTERNS if pattern.search(where)]
-        cities, named, _ = _places(_NOISE.sub(" ", where))
+        cities, named, _, _ = _places(_NOISE.sub(" ", where))
         countries |= named | {city.country for city in cities}
     zones = tuple(window for sentence in _ZONE_SENTENCE.findall(description) for window in _zones(sentence))
     return _Option("remote", (), frozenset(countries), tuple(dict.fromkeys(regions)), zones)
@@ -487,8 +517,7 @@ def _description_restriction(description: str) -> _Option:
 def _posting_options(title: str, location: str | None, mode: str | None, description: str) -> tuple[_Option, ...]:
     options = _read_line(location) if location else _read_header(title)
     if mode and not any(option.mode for option in options):
-        options = [_Option(mode, o.cities, o.countries, o.regions, o.zones, o.unread) for o in options] or [
-            _Option(mode)]
+        options = [replace(o, mode=mode) for o in options] or [_Option(mode)]
     restriction = None
     read = []
     for option in options:
@@ -523,7 +552,8 @@ def person_places(preferences: Preferences) -> PersonPlaces:
     regions: list[str] = []
     for text in preferences.locations:
         region = next((name for name, pattern in _REGION_PATTERNS if pattern.search(text)), None)
-        found, named, _ = _places(_NOISE.sub(" ", text))
+        found, named, _, namesakes = _places(_NOISE.sub(" ", text))
+        found += tuple(group[0] for group in namesakes)  # the person's "Cambridge": the largest
         if found or named:
             cities += [city for city in found if city.lat is not None]
             countries |= named | {city.country for city in found}
@@ -571,6 +601,7 @@ _WANTS = {"remote-only": "you want remote only", "remote-or-hybrid": "you want r
 
 def _option_where(option: _Option) -> str:
     names = list(dict.fromkeys(f"{city.name}, {_country_name(city.country)}" for city in option.cities))
+    names += list(dict.fromkeys(group[0].name for group in option.namesakes))
     names += [_country_name(c) for c in sorted(option.countries)] + list(option.regions)
     names += [_window_name(window) for window in option.zones] + ([f"'{option.unread}'"] if option.unread else [])
     return " or ".join(names)
@@ -595,20 +626,24 @@ def _remote_place(person: PersonPlaces, option: _Option) -> tuple[str, str]:
     return ("ok" if fits else "broken"), f"{where}; {_person_from(person)}"
 
 
+def _office_city(person: PersonPlaces, city: _Point) -> str:
+    if city.lat is not None and any(_km(city, own) <= NEAR_KM for own in person.cities if own.lat is not None):
+        return "ok"
+    if city.country in person.onsite_anywhere:
+        return "ok"
+    return "unknown" if city.lat is None and city.country in person.home else "broken"
+
+
 def _office_place(person: PersonPlaces, option: _Option) -> tuple[str, str]:
     mode = _MODE_WORDS[option.mode]
     where = _option_where(option)
     if not option.has_place or not person.knows_place:
         return "unknown", f"{mode}, place not stated" if not option.has_place else f"{mode} in {where}"
     text = f"{mode} in {where}" if option.mode else f"in {where} ({mode})"
-    statuses = []
-    for city in option.cities:
-        if city.lat is not None and any(_km(city, own) <= NEAR_KM for own in person.cities if own.lat is not None):
-            statuses.append("ok")
-        elif city.country in person.onsite_anywhere:
-            statuses.append("ok")
-        else:
-            statuses.append("unknown" if city.lat is None and city.country in person.home else "broken")
+    statuses = [_office_city(person, city) for city in option.cities]
+    for group in option.namesakes:
+        judged = {_office_city(person, city) for city in group}
+        statuses.append(judged.pop() if len(judged) == 1 else "unknown")
     for country in option.countries:
         statuses.append("ok" if country in person.onsite_anywhere else
                         "unknown" if country in person.home else "broken")

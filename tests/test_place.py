@@ -92,6 +92,12 @@ TABLE = [
     ("london", posting("Greater London"), "ok"),
     ("sf", posting("Berlin, Germany"), "broken"),
     ("nyc", posting("Smallville, United States"), "unknown"),   # no coordinates, the person's country
+    ("boston", posting("Cambridge"), "unknown"),                # Massachusetts or England
+    ("boston", posting("Cambridge, MA"), "ok"),
+    ("london", posting("Manchester, UK"), "broken"),            # her country, but 260 km away
+    ("nyc", posting("Philadelphia"), "broken"),                 # every Philadelphia is far from New York
+    ("sf", posting("San Jose"), "unknown"),                     # California or Costa Rica
+    ("boston", posting("Austin TX"), "broken"),
     ("nyc", posting("Smallville, Germany"), "broken"),
     ("europe", posting("Amsterdam, Netherlands"), "ok"),        # a region named alone: on-site anywhere in it
     ("europe", posting("Berlin, Germany", remote="hybrid"), "ok"),
