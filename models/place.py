@@ -318,11 +318,12 @@ def _part(part: str) -> tuple[str, Any]:
             return "city", point
     if place.city and _namesakes(place.city):
         return "namesakes", _namesakes(place.city)
-    code = re.fullmatch(r"(.+?)\s+([A-Z]{2})", part)  # "Austin TX"
-    if code:
-        with_code = _part(f"{code[1]}, {code[2]}") if _part(code[2])[0] in ("state", "country") else ("unread", 0)
-        if with_code[0] == "city":
-            return with_code
+    code = re.fullmatch(r"([^,]+?)\s+([A-Z]{2})", part)  # "Austin TX"
+    if code and _part(code[2])[0] in ("state", "country"):
+        place = parse_location(f"{code[1]}, {code[2]}")
+        point = _point(place.city, place.country) if place.city and place.country else None
+        if point and point.lat is not None:
+            return "city", point
     stripped = _METRO_AFFIX.sub("", part)
     if stripped != part:
         return _part(stripped)
