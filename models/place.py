@@ -112,11 +112,12 @@ _ONLY_PHRASE = re.compile(_PLACE_WORDS + r"(?i:[- ](?:only|based\s+only|(?:resid
 _ZONE_SENTENCE = re.compile(r"[^.\n]*(?:time ?zones?|overlap|working hours|business hours)[^.\n]*", re.I)
 _RELOCATION = re.compile(r"relocat\w*\s+(?:assistance|support|package|bonus|help|stipend|costs?|is\s+(?:offered|"
                          r"available|provided|supported|possible))|(?:offer|provide|support|cover|help)\w*\s+(?:with\s+"
-                         r"|you\s+)?relocat|\brelocation\b\s*(?:offered|available|provided)", re.I)
+                         r"|you\s+)?relocat|\brelocation\b\s*(?:offered|available|provided)"
+                         r"|\|\s*relocation\s*(?:\||$)", re.I | re.M)  # "| Visa | Relocation" in a header
 _SPONSORSHIP = re.compile(r"visa\s+sponsorship|sponsor\w*\s+(?:\w+\s+){0,2}visas?|visa\s+support"
-                          r"|(?:we|will|can)\s+sponsor\b|\|\s*visa\s*(?:\||$)", re.I)
-_NEGATION = re.compile(r"\b(?:no|not|unable|cannot|can't|won't|don't|doesn't|isn't|without|neither|nor"
-                       r"|unfortunately)\b", re.I)
+                          r"|(?:we|will|can)\s+sponsor\b|\|\s*visa\s*(?:\||$)", re.I | re.M)
+_NEGATION = re.compile(r"\b(?:no|not|unable|cannot|can[’']t|won[’']t|don[’']t|doesn[’']t|isn[’']t|without"
+                       r"|neither|nor|unfortunately)\b", re.I)
 
 
 @dataclass(frozen=True)

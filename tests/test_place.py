@@ -178,6 +178,8 @@ def test_reason_wording(people, who, job, reason):
     ("No relocation. We sponsor visas for the right candidate.", False, True),
     ("You must be authorized to work in the US without sponsorship.", False, False),
     ("A great team in Berlin.", False, False),
+    ("We don’t sponsor visas at the moment.", False, False),
+    ("Acme | Engineer | Berlin | Visa | Relocation\nWe build tools.", True, True),
 ])
 def test_relocation_and_sponsorship_are_reported(people, text, relocation, sponsorship):
     verdict = place_fit(people["nyc"], posting("Berlin, Germany", remote="onsite", description=text))
