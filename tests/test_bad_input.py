@@ -47,6 +47,7 @@ def test_bad_postings_file(tmp_path, content, message):
     (b"\x00binary", "binary file"),
     (b'[profile]\nresume = "missing.md"\n', "file not found"),
     (b'[profile]\nresume = "r.md"\n[preferences]\nremote = "sometimes"\n', "remote must be one of"),
+    (b'[profile]\nresume = "r.md"\n[preferences]\nrelocate = "yes"\n', "relocate must be true or false"),
     (b'[profile]\nresume = "r.md"\n[preferences]\nsalary = 5\n', "unknown [preferences] keys"),
     # crash-safety task: unknown keys, wrong shapes, a resume that is a folder or not UTF-8
     (b'[profile]\nresume = "r.md"\n[extras]\nx = 1\n', "unknown top-level keys ['extras']"),
