@@ -79,7 +79,7 @@ _OVERLAP = re.compile(r"overlap|within \d+ hours", re.I)
 # --- reading a location line ----------------------------------------------------------------------
 
 _MODES = (("hybrid", re.compile(r"\bhybrid\b", re.I)),
-          ("remote", re.compile(r"\bremote\b|\bwfh\b|\bwork from home\b|\btelecommut\w*|\bdistributed\b", re.I)),
+          ("remote", re.compile(r"\bremote\b|\bwfh\b|\bwork from home\b|\btelecommut\w*", re.I)),
           ("onsite", re.compile(r"\bon[- ]?site\b|\bin[- ](?:office|person)\b|\boffice\b", re.I)))
 _NOISE = re.compile(r"\b(?:fully|full[- ]time|part[- ]time|friendly|first|only|preferred|based|optional|hq"
                     r"|headquarters|possible|available|and/or|time[\s-]?zones?|hours|overlap|with|within|from"
@@ -163,7 +163,7 @@ class PersonPlaces:
     offsets: frozenset[float]         # their UTC offsets, standard and summer time
     remote: str
     relocate: bool
-    named_regions: tuple[str, ...]
+    anywhere_regions: tuple[str, ...]  # regions named with none of their countries: on-site anywhere in them
 
     @property
     def knows_place(self) -> bool:
@@ -572,11 +572,11 @@ def person_places(preferences: Preferences) -> PersonPlaces:
                 for offset in _country_offsets(country)}
     return PersonPlaces(cities=tuple(cities), home=home, onsite_anywhere=frozenset(onsite_anywhere),
                         remote_from=home | open_region_countries, offsets=frozenset(offsets),
-                        remote=preferences.remote, relocate=preferences.relocate, named_regions=tuple(open_regions))
+                        remote=preferences.remote, relocate=preferences.relocate, anywhere_regions=tuple(open_regions))
 
 
 def _person_from(person: PersonPlaces) -> str:
-    names = [_country_name(c) for c in sorted(person.home)] + list(person.named_regions)
+    names = [_country_name(c) for c in sorted(person.home)] + list(person.anywhere_regions)
     return "you work from " + (" or ".join(names) if names else "an unstated place")
 
 
@@ -584,14 +584,14 @@ def _person_near(person: PersonPlaces) -> str:
     parts = []
     if person.cities:
         parts.append("in or near " + " or ".join(dict.fromkeys(city.name for city in person.cities)))
-    anywhere = sorted(person.onsite_anywhere - (set() if not person.named_regions else
-                                                {c for r in person.named_regions for c in _region_countries(r)}))
+    anywhere = sorted(person.onsite_anywhere - (set() if not person.anywhere_regions else
+                                                {c for r in person.anywhere_regions for c in _region_countries(r)}))
     if person.relocate and (person.home & person.onsite_anywhere):
         parts.append("anywhere in " + " or ".join(_country_name(c) for c in sorted(person.home)) + " (relocating)")
     elif anywhere:
         parts.append("anywhere in " + " or ".join(_country_name(c) for c in anywhere))
-    if person.named_regions:
-        parts.append("anywhere in " + " or ".join(person.named_regions))
+    if person.anywhere_regions:
+        parts.append("anywhere in " + " or ".join(person.anywhere_regions))
     return "you work " + (" or ".join(parts) if parts else "in an unstated place")
 
 
