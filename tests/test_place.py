@@ -134,7 +134,7 @@ TABLE = [
     ("poland", posting(title="EnsoData | Hybrid or Remote (Madison, WI) | Product Manager | $110k-$130k"), "broken"),
     ("london", posting(title="Burnin (London or NYC) | Founding Engineer | Hybrid"), "ok"),
     ("sf", posting(title="Acme | Senior Engineer, Distributed Systems | NYC"), "broken"),  # a field, not a mode
-    ("sf", posting(title="Cleric | Staff SWE, AI | SF Onsite"), "ok"),                     # AI is not Anguilla
+    ("poland", posting("Remote - AI/ML team"), "ok"),                                  # not Anguilla or Mali
     # nothing readable is neutral
     ("nyc", posting(), "unknown"),
     ("nyc", posting("Multiple Locations"), "unknown"),
