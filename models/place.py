@@ -471,16 +471,17 @@ def _read_alternative(text: str) -> list[_Option]:
     return [_Option(mode, cities, countries, regions, zones, unread, namesakes) for mode in (modes or [None])]
 
 
-def _read_line(text: str) -> list[_Option]:
+@lru_cache(maxsize=16384)
+def _read_line(text: str) -> tuple[_Option, ...]:
     """The options of one location line (or one field of a Hacker News header): its alternatives, where a
     hybrid or on-site alternative naming no place is at the places of the others ("Hybrid or Remote (Madison)")."""
     options = [option for piece in _split_top_level(text, _OR) for option in
                _with_modes([o for item in _split_top_level(piece, _LIST) for o in _read_alternative(item)])]
     places = [option for option in options if option.cities or option.countries]
-    return [_Option(option.mode, cities=tuple(c for other in places for c in other.cities),
-                    countries=frozenset(c for other in places for c in other.countries))
-            if option.mode in ("hybrid", "onsite") and not option.has_place and places else option
-            for option in options if option.mode or option.has_place]
+    return tuple(_Option(option.mode, cities=tuple(c for other in places for c in other.cities),
+                         countries=frozenset(c for other in places for c in other.countries))
+                 if option.mode in ("hybrid", "onsite") and not option.has_place and places else option
+                 for option in options if option.mode or option.has_place)
 
 
 def _with_modes(options: list[_Option]) -> list[_Option]:
@@ -494,13 +495,14 @@ def _with_modes(options: list[_Option]) -> list[_Option]:
         replace(o, mode=mode) for o in places_only for mode in dict.fromkeys(modes_only)]
 
 
-def _read_header(title: str) -> list[_Option]:
+@lru_cache(maxsize=16384)
+def _read_header(title: str) -> tuple[_Option, ...]:
     """A Hacker News header ("Acme | Senior PM | Remote (US) or NYC hybrid | $180k"), or a title, where a
     field naming no place or mode is a company, a role, a salary or a link."""
     fields = [field for field in title.split("|") if not re.search(r"https?:|www\.|\.com\b", field, re.I)]
     options = [replace(o, cities=tuple(c for c in o.cities if c.lat is not None), unread="", namesakes=())
                for field in fields for o in _read_line(field)]  # prose names no unknown or ambiguous towns
-    return _with_modes([o for o in options if o.mode or o.has_place])
+    return tuple(_with_modes([o for o in options if o.mode or o.has_place]))
 
 
 def _description_restriction(description: str) -> _Option:
