@@ -669,6 +669,9 @@ def _judge(person: PersonPlaces, option: _Option) -> tuple[str, str]:
     if (option.mode == "onsite" and person.remote in _WANTS
             or option.mode == "hybrid" and person.remote == "remote-only"):
         return "broken", f"{reason.split(';')[0]}; {_WANTS[person.remote]}"
+    if option.mode is None and option.cities and person.remote == "remote-only":
+        # a city with no word of remote work is an office there (the rubric's reading, and a recruiter's)
+        return "broken", f"{reason.split(';')[0]}: read as on-site or hybrid; {_WANTS[person.remote]}"
     return status, reason
 
 

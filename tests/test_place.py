@@ -48,6 +48,11 @@ TABLE = [
     ("toronto", posting("US Fully Remote", remote="remote"), "broken"),
     ("us_remote", posting("Remote (US East/Central)", remote="remote"), "ok"),
     ("london", posting("Remote (US East/Central)", remote="remote"), "broken"),
+    # a city with no word of remote work is an office there: it breaks remote-only, even at home
+    ("poland", posting("Warsaw, Poland"), "broken"),
+    ("poland", posting("Warsaw, Poland", remote="remote"), "ok"),
+    ("nyc", posting("New York, NY"), "ok"),
+    ("nyc", posting("Atlanta, Georgia, United States"), "broken"),
     # remote restricted to a region, or not at all
     ("europe", posting("REMOTE (EU-friendly)", remote="remote"), "ok"),
     ("us_remote", posting("REMOTE (EU-friendly)", remote="remote"), "broken"),
