@@ -423,7 +423,7 @@ _SENIORITY = (
     ("junior", r"\bjunior\b|\bjr\b|\bgraduate\b|\bnew grad\b|\bentry[- ]level\b|\bassociate\b"),
     ("mid", r"\bii\b|\b2\b|\bmid[- ]level\b|\bintermediate\b"),
 )
-_SENIORITY_PATTERNS = tuple((level, re.compile(pattern, re.I)) for level, pattern in _SENIORITY)
+SENIORITY_PATTERNS = tuple((level, re.compile(pattern, re.I)) for level, pattern in _SENIORITY)
 _PLACEHOLDERS = {"", "-", "—", "n/a", "na", "none", "null", "undefined", "tbd", "other", "others", "unknown"}
 _COST_CENTRE = re.compile(r"^\d{2,}\s*[-–:|]?\s*(?=\D)")
 _GENDER_TAG = re.compile(r"\((?:\s*[mwfdxh]\s*/)+\s*[mwfdxh]\s*\)|\(all genders\)|\(gn\)|[:*]in\b", re.I)
@@ -452,7 +452,7 @@ def seniority_level(title: str | None) -> str | None:
     """One of SENIORITY_LEVELS read from a job title (or a resume headline), or None when it names none."""
     if not title:
         return None
-    return next((level for level, pattern in _SENIORITY_PATTERNS if pattern.search(title)), None)
+    return next((level for level, pattern in SENIORITY_PATTERNS if pattern.search(title)), None)
 
 
 def clean_label(value: Any) -> str | None:
