@@ -29,6 +29,7 @@ ARTIFACT_DIR = HERE / "artifacts" / "hire_type"
 CLASSES = ("bandwidth", "expertise")
 # log-odds shift per fact: per log(1 + other open postings with the same title), and for a new department
 FACT_LOGIT = {"same_title_open": -0.8, "new_department": 0.8}
+TITLE_ONLY_SHRINK = 0.5   # a title alone says little about why a role is open: its log-odds are halved
 
 
 @dataclass(frozen=True)
@@ -168,16 +169,21 @@ class HireTypeModel:
     @classmethod
     def load(cls, directory: Path = ARTIFACT_DIR) -> "HireTypeModel":
         classifier, metadata = HireTypeClassifier.load(directory)
-        return cls(classifier, CueMatcher.load(), f"hire_type:{metadata['version']}")
+        return cls(classifier, CueMatcher.load(), f"hire_type:{metadata['version']}:title-only{TITLE_ONLY_SHRINK}")
 
-    def predict(self, texts: list[str], vectors: np.ndarray,
-                facts: list[CompanyFacts] | None = None) -> list[HireTypeCall]:
+    def predict(self, texts: list[str], vectors: np.ndarray, facts: list[CompanyFacts] | None = None,
+                title_only: list[bool] | None = None) -> list[HireTypeCall]:
+        """``title_only``: postings with no description, whose call is tempered toward 0.5 and says so."""
         facts = facts or [CompanyFacts()] * len(texts)
+        title_only = title_only or [False] * len(texts)
         found = [self.cues.find(text) for text in texts]  # the regexes are the cost: run them once per text
         logits = self.classifier.calibrated_logit(features(vectors, cue_counts(found)))
         calls = []
-        for cues, logit, fact in zip(found, logits, facts):
+        for cues, logit, fact, bare in zip(found, logits, facts, title_only):
             evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in cues]
+            if bare:
+                logit *= TITLE_ONLY_SHRINK
+                evidence.append("judged from the title only: no description, so the call is less sure")
             if fact.same_title_open:
                 logit += FACT_LOGIT["same_title_open"] * np.log1p(fact.same_title_open)
                 evidence.append(f"bandwidth fact: {fact.same_title_open} other open postings with the same "

@@ -30,7 +30,8 @@ def classify_postings(db: Path, model: HireTypeModel) -> int:
         return 0
     calls = model.predict([embedding_text(row[2], row[3]) for row in rows],
                           vectors=np.stack([vectors[row[1]] for row in rows]),
-                          facts=[CompanyFacts(row[4], row[5]) for row in rows])
+                          facts=[CompanyFacts(row[4], row[5]) for row in rows],
+                          title_only=[not (row[3] or "").strip() for row in rows])
     table = pa.table({
         "posting_id": [row[0] for row in rows],
         "content_hash": [row[1] for row in rows],
