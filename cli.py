@@ -91,6 +91,8 @@ def _print_summary(summary) -> None:
     console.print(f"scan {summary.scan_id}: sources {statuses}; {summary.postings_seen} postings seen, "
                   f"{summary.postings_added} new; {summary.embedded} embedded; {summary.classified} classified; "
                   f"{summary.skills_read} read for skills"
+                  + (f"; {summary.title_only} seen without a description (judged from the title only)"
+                     if summary.title_only else "")
                   + "".join(f"; {n} scored for {name}" for name, n in summary.scored.items()))
 
 
@@ -120,7 +122,8 @@ def _classify_records(postings: list[dict]) -> list:
     from scrapers.normalise import embedding_text
 
     texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    return HireTypeModel.load().predict(texts, Embedder().encode(texts))
+    return HireTypeModel.load().predict(texts, Embedder().encode(texts),
+                                        title_only=[not p["description"].strip() for p in postings])
 
 
 @app.command()
@@ -156,22 +159,43 @@ def skills(postings: Path, output: OutOption = None) -> None:
 def fit(postings: Path,
         profile: Annotated[Path, typer.Option("--profile", help="Resume (.md/.txt) or profile TOML.")],
         output: OutOption = None) -> None:
-    """Fit score 0-100 of a profile against each posting in a JSONL file, with its explanation."""
+    """Fit score 0-100 and tier of a profile against each posting in a JSONL file, with the explanation.
+
+    The file is read as a scan reads a board: normalised, classified for hire type, read for skills."""
     from models.embedder import Embedder
     from models.fit import FitScorer
     from models.skills import SkillExtractor
+    from pipelines.fit import file_inputs
 
     with user_errors():
-        records = read_postings_file(postings)
+        read_postings_file(postings)  # a bad file fails here with its line number, before the model loads
         person = load_profile(profile)
-    calls = _classify_records(records)
-    embedder = Embedder()
-    for record, call in zip(records, calls):
-        record["expertise_probability"] = call.expertise_probability
-    results = FitScorer(SkillExtractor.load(), embedder.encode).score_many(person, records)
-    _write_jsonl([{"id": r["id"], "fit_score": res.fit_score, "hire_type": c.hire_type,
-                   "expertise_probability": c.expertise_probability, **res.to_dict()}
-                  for r, c, res in zip(records, calls, results)], output)
+    embedder, extractor = Embedder(), SkillExtractor.load()
+    records, rejected = file_inputs(postings, embedder, extractor)
+    for native_id, why in rejected:
+        errors.print(f"note: {postings}: posting {native_id!r} skipped: {why}", markup=False, highlight=False)
+    results = FitScorer(extractor, embedder.encode).score_many(person, records)
+    _write_jsonl([{"id": r["id"], "fit_score": res.fit_score, "hire_type": r["hire_type"],
+                   "expertise_probability": r["expertise_probability"], **res.to_dict()}
+                  for r, res in zip(records, results)], output)
+
+
+@app.command()
+def score(profile: Annotated[list[Path], typer.Option("--profile", help="Profile to score (repeatable).")],
+          db: DbOption = None, device: DeviceOption = "auto") -> None:
+    """Score the warehouse's open postings for each profile (those with no current score), as a scan would."""
+    from models.embedder import Embedder
+    from models.skills import SkillExtractor
+    from pipelines.fit import score_profile
+
+    with user_errors():
+        people = [load_profile(p) for p in profile]
+        _check_device(device)
+        path = _existing_db(db)
+    embedder, extractor = Embedder(device=device), SkillExtractor.load()
+    for person in people:
+        console.print(f"{score_profile(path, person, embedder, extractor)} postings scored for {person.name}",
+                      markup=False, highlight=False)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
@@ -213,11 +237,14 @@ def sql(query: str, db: DbOption = None, fmt: FormatOption = "table") -> None:
 @app.command()
 def train(shared: Annotated[Path, typer.Option(help="The shared data folder with the labelled postings' texts.")]
           = HERE.parent / "shared" / "data") -> None:
-    """Rebuild the hire-type model from the labelled postings; prints its cross-validated and held-out scores."""
+    """Rebuild the hire-type model, then the fit ranker (it reads hire-type calls) from the graded data;
+    prints their cross-validated and held-out scores."""
     from models.train import evaluate_and_train
+    from models.train_fit import train as train_fit
 
     with user_errors():
-        metrics = evaluate_and_train(shared)
+        metrics = {f"hire_type.{k}": v for k, v in evaluate_and_train(shared).items()}
+        metrics |= {f"fit.{k}": v for k, v in train_fit(shared).items()}
     _print_rows(["metric", "value"], sorted((k, str(v)) for k, v in metrics.items()), "table")
 
 
@@ -240,7 +267,7 @@ def demo(db: DbOption = None, device: DeviceOption = "auto") -> None:
     with reader(path) as con:
         postings = con.execute("""
             SELECT round(fit_score)::INTEGER AS fit, company, title, hire_type AS hire,
-                   coalesce(remote, '') AS remote, explanation->>'$.gates[0]' AS capped_by
+                   coalesce(remote, '') AS remote, coalesce(explanation->>'$.gates[0]', '') AS breaks
             FROM fit_ranked WHERE profile = ? LIMIT 10""", [profile.name])
         columns = [d[0] for d in postings.description]
         console.print(f"\n[bold]Best target postings for {profile.name}[/bold]")
@@ -426,11 +453,13 @@ def _rank_targets(path: Path, profile_file: Path, monday) -> str:
     from models.skills import SkillExtractor
     from pipelines.targets import build_targets
 
+    from models.embedder import Embedder
+    from pipelines.fit import score_profile
+
     person = load_profile(profile_file)
-    made = build_targets(path, person, SkillExtractor.load(), monday)
-    if made.scores_outdated:
-        errors.print(f"note: {person.name}'s fit scores come from another version of the profile; rescore with "
-                     f"`marketfit scan --profile {profile_file}`", markup=False, highlight=False)
+    extractor = SkillExtractor.load()
+    score_profile(path, person, Embedder(), extractor)  # postings loaded or scanned since are scored first
+    build_targets(path, person, extractor, monday)
     return person.name
 
 

@@ -43,7 +43,7 @@ from tzlocal import get_localzone_name
 from models.profile import Profile, load_profile
 from pipelines.checks import CheckResult, record_run, run_checks
 from pipelines.fit import score_profile
-from pipelines.scan import SCAN_STEPS, ScanModels, Step, crawl_and_load
+from pipelines.scan import SCAN_STEPS, ScanModels, Step, crawl_and_load, title_only_seen
 from pipelines.targets import build_targets, week_start
 from pipelines.trends import build_trends
 from scrapers.sources import Source, load_sources
@@ -86,8 +86,7 @@ def check(db: Path) -> list[CheckResult]:
 @task(cache_policy=NO_CACHE, task_run_name="targets-{profile.name}")
 def targets(db: Path, profile: Profile, models: ScanModels, week: date) -> dict:
     made = build_targets(db, profile, models.skills, week)
-    return {"ranked": made.ranked, "dropped": made.dropped, "pitch": made.pitch.kind,
-            "scores_outdated": made.scores_outdated}
+    return {"ranked": made.ranked, "dropped": made.dropped, "pitch": made.pitch.kind}
 
 
 @task(cache_policy=NO_CACHE)
@@ -137,6 +136,7 @@ def market_scan(sources_file: Path, profile_files: list[Path] | None = None, db:
             "postings_seen": sum(s["items"] for s in statuses),
             "postings_added": added,
             "steps": {step.name: run_step(db, step, models) for step in SCAN_STEPS},
+            "title_only": title_only_seen(db, run.scan_id),
             "scored": {profile.name: fit(db, profile, models) for profile in profiles},
         }
         run.checks = check(db)
@@ -157,9 +157,11 @@ def weekly_targets(profile_files: list[Path], week: str | None = None, db: Path 
     with recorded(db, "weekly-targets") as run:
         monday = week_start(week)
         profiles = [load_profile(p) for p in profile_files]
-        models = ScanModels()  # its skill extractor, loaded once for every profile
-        run.summary = {"week": monday.isoformat(), "targets": {p.name: targets(db, p, models, monday)
-                                                               for p in profiles}}
+        models = ScanModels()  # loaded once for every profile
+        # scores missing for postings loaded or scanned since (another profile's scan, `marketfit load`) first
+        scored = {p.name: fit(db, p, models) for p in profiles}
+        run.summary = {"week": monday.isoformat(), "scored": scored,
+                       "targets": {p.name: targets(db, p, models, monday) for p in profiles}}
     return run.summary
 
 

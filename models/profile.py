@@ -13,7 +13,8 @@ from scrapers.normalise import seniority_level
 
 SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
 REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
-_PREFERENCE_KEYS = {"locations", "remote", "relocate", "min_salary", "currency", "roles", "avoid", "seniority"}
+_PREFERENCE_KEYS = {"locations", "remote", "relocate", "min_salary", "currency", "roles", "avoid", "seniority", "soft"}
+SOFTENABLE = ("place", "salary", "avoid")   # hard by default: a posting breaking one ranks below the rest
 _HEADING = re.compile(r"^\s*(#{1,6}\s+(?P<md>.+?)\s*#*|(?P<caps>[A-Z][A-Z &/]{2,40}):?)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
 _YEARS = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|to)\s*((?:19|20)\d{2}|present|now|current|today)\b", re.I)
@@ -34,6 +35,7 @@ class Preferences:
     roles: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     seniority: str | None = None
+    soft: tuple[str, ...] = ()          # preferences that only cost points (SOFTENABLE)
 
 
 @dataclass(frozen=True)
@@ -163,9 +165,12 @@ def _preferences(table: dict, where: str) -> Preferences:
     min_salary = table.get("min_salary")
     if min_salary is not None and (not isinstance(min_salary, (int, float)) or min_salary < 0):
         raise ProfileError(f"{where}: min_salary must be a positive number")
+    soft = strings("soft")
+    if set(soft) - set(SOFTENABLE):
+        raise ProfileError(f"{where}: soft may name {', '.join(SOFTENABLE)}, not {sorted(set(soft) - set(SOFTENABLE))}")
     return Preferences(locations=strings("locations"), remote=remote, relocate=relocate, min_salary=min_salary,
                        currency=str(table.get("currency", "USD")), roles=strings("roles"),
-                       avoid=strings("avoid"), seniority=seniority)
+                       avoid=strings("avoid"), seniority=seniority, soft=soft)
 
 
 def _from_resume(resume: str, name: str, preferences: Preferences | None) -> Profile:

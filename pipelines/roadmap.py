@@ -1,6 +1,6 @@
 """Skill-gap roadmap: the skills the profile's target postings ask for that the resume lacks, ranked by return.
 
-Target postings are the profile's TARGET_POSTINGS best-fitting open postings. A candidate skill is one that at
+Target postings are the profile's TARGET_POSTINGS best-fitting open postings (tier first, as ranked). A candidate skill is one that at
 least MIN_MENTIONS of them name and the resume does not. Its return is a real counterfactual: every target
 posting is re-scored by FitScorer with the skill added to the resume's skills, and the postings that move up a
 fit band (<40, 40-60, 60-75, >=75) are counted; the count is weighted by the skill's market-wide demand growth
@@ -24,6 +24,7 @@ import pyarrow as pa
 from models.fit import FitScorer
 from models.profile import Profile
 from models.skills import SkillExtractor
+from pipelines.fit import skill_mentions
 from warehouse.db import writer
 
 BANDS = (40.0, 60.0, 75.0)
@@ -32,10 +33,6 @@ MIN_MENTIONS = 2
 MAX_CANDIDATES = 30
 GROWTH_WEEKS = 13
 EXAMPLES = 3
-
-_POSTING_COLUMNS = ("posting_id", "company", "content_hash", "title", "description", "location", "remote",
-                    "salary_max", "salary_currency", "salary_period", "expertise_probability")
-
 
 class RoadmapError(ValueError):
     """No roadmap can be made (the profile has no scored open postings); the message says why."""
@@ -80,15 +77,14 @@ def build_roadmap(db: Path, profile: Profile, skills: SkillExtractor, encode: Ca
                   limit: int = 15) -> list[RoadmapRow]:
     """Rank the missing skills for ``profile`` and store them as its roadmap (replacing the previous one)."""
     with writer(db) as con:
-        rows = con.execute(f"""
-            SELECT {', '.join('p.' + c for c in _POSTING_COLUMNS[:-1])}, h.expertise_probability
-            FROM fit_scores f JOIN postings p USING (posting_id) LEFT JOIN hire_types h USING (posting_id)
-            WHERE f.profile = ? AND p.closed_at IS NULL
-            ORDER BY f.fit_score DESC, p.posting_id LIMIT ?""", [profile.name, TARGET_POSTINGS]).fetchall()
+        rows = con.sql("""
+            SELECT i.* FROM fit_scores f JOIN fit_inputs i USING (posting_id)
+            WHERE f.profile = ? ORDER BY f.tier, f.fit_score DESC, i.posting_id LIMIT ?""",
+                       params=[profile.name, TARGET_POSTINGS]).to_arrow_table().to_pylist()
         if not rows:
             raise RoadmapError(f"no scored open postings for profile '{profile.name}': run `marketfit scan "
                                f"--profile ...` (or `marketfit demo`) first")
-        postings = [dict(zip(_POSTING_COLUMNS, row)) for row in rows]
+        postings = [{**row, "skills": skill_mentions(row)} for row in rows]
         # the same market-wide skill frequency pipelines/fit.py scores with
         open_postings, = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone()
         frequency = dict(con.execute("""

@@ -26,7 +26,7 @@ from pipelines.fit import score_profile
 from pipelines.skills import extract_posting_skills
 from scrapers.crawl import run_crawl
 from scrapers.sources import Source
-from warehouse.db import writer
+from warehouse.db import reader, writer
 from warehouse.load import load_scan
 
 Progress = Callable[[str, int, int], None]
@@ -41,6 +41,7 @@ class ScanSummary:
     embedded: int
     classified: int
     skills_read: int
+    title_only: int = 0              # postings seen with no description: judged from the title alone
     scored: dict[str, int] = field(default_factory=dict)
 
 
@@ -92,6 +93,13 @@ SCAN_STEPS = (
 )
 
 
+def title_only_seen(db: Path, scan_id: int) -> int:
+    """Open postings this scan saw that have no description."""
+    with reader(db) as con:
+        return con.execute("SELECT count(*) FROM postings WHERE last_scan_id = ? AND closed_at IS NULL "
+                           "AND coalesce(description, '') = ''", [scan_id]).fetchone()[0]
+
+
 def run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profile],
              progress: Progress = lambda step, done, total: None, device: str = "auto") -> ScanSummary:
     progress("crawl", 0, len(sources))
@@ -107,7 +115,8 @@ def run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profil
         done[step.name] = step.run(db, models, lambda n, total, name=step.name: progress(name, n, total))
         progress(step.name, done[step.name], done[step.name])
     summary = ScanSummary(scan_id, counts, sum(s["items"] for s in statuses), added, embedded=done["embed"],
-                          classified=done["classify"], skills_read=done["skills"])
+                          classified=done["classify"], skills_read=done["skills"],
+                          title_only=title_only_seen(db, scan_id))
     if profiles:
         for number, profile in enumerate(profiles):
             progress("fit", number, len(profiles))

@@ -81,7 +81,6 @@ class TargetList:
     pitch: Pitch
     ranked: int
     dropped: int
-    scores_outdated: bool   # the fit scores were made from another version of the profile
 
 
 @dataclass
@@ -95,6 +94,7 @@ class _Role:
     hire_type: str | None
     expertise_probability: float | None
     listed_at: datetime
+    tier: int                   # 1: breaks a hard preference (ranks below every tier-0 role)
     freshness: float = 0.0
 
 
@@ -174,9 +174,10 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
     by_company: dict[str, list[_Role]] = {}
     for role in roles:
         by_company.setdefault(role.company, []).append(role)
+    # tier first: a company whose every open role breaks a hard preference ranks after the rest
     scored = sorted(((_company_score(company_roles, pace.get(company, (0, 0, 0)), pitch), company)
                      for company, company_roles in by_company.items()),
-                    key=lambda item: (-round(item[0][0], 1), item[1]))
+                    key=lambda item: (by_company[item[1]][0].tier, -round(item[0][0], 1), item[1]))
     rows = []
     for rank, ((score, parts), company) in enumerate(scored, start=1):
         company_roles = by_company[company]
@@ -190,7 +191,7 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
             "best_posting_id": best.posting_id, "best_fit": best.fit, "hire_type_mix": _mix(company_roles),
             "reason": _reason(company_roles, new_this_week, parts["momentum"], new_departments, pitch),
             "change": _change(company, rank, previous), "top3_fit": round(parts["quality"] * 100, 1),
-            "strong_roles": sum(r.fit >= STRONG_FIT for r in company_roles), "new_this_week": new_this_week,
+            "strong_roles": _strong(company_roles), "new_this_week": new_this_week,
             "new_4w": new_4w, "new_departments": new_departments, "freshness": round(parts["freshness"], 3),
             "momentum": round(parts["momentum"], 3), "pitch_match": round(parts["pitch"], 3),
             "bandwidth_roles": sum(r.hire_type == "bandwidth" for r in company_roles),
@@ -216,19 +217,18 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
                     [week, profile.name, profile.fingerprint, as_of, pitch.kind, pitch.reason,
                      json.dumps(unquantified, ensure_ascii=False), now])
         con.execute("COMMIT")
-    return TargetList(week, profile.name, as_of, pitch, len(scored), len(dropped),
-                      scores_outdated=profile.fingerprint not in hashes)
+    return TargetList(week, profile.name, as_of, pitch, len(scored), len(dropped))
 
 
 def _open_roles(con: duckdb.DuckDBPyConnection, profile: str, as_of: datetime) -> list[_Role]:
     rows = con.execute("""
         SELECT p.posting_id, p.company, p.title, p.content_hash, f.fit_score, f.explanation, h.hire_type,
-               h.expertise_probability, least(p.first_seen, coalesce(p.posted_at, p.first_seen))
+               h.expertise_probability, least(p.first_seen, coalesce(p.posted_at, p.first_seen)), f.tier
         FROM fit_scores f JOIN postings p USING (posting_id) LEFT JOIN hire_types h USING (posting_id)
         WHERE f.profile = $1 AND p.first_seen <= $2 AND (p.closed_at IS NULL OR p.closed_at > $2)
-        ORDER BY p.company, f.fit_score DESC, p.posting_id""", [profile, as_of]).fetchall()
-    return [_Role(pid, company, title, chash, fit, json.loads(explanation), hire_type, p_exp, listed)
-            for pid, company, title, chash, fit, explanation, hire_type, p_exp, listed in rows]
+        ORDER BY p.company, f.tier, f.fit_score DESC, p.posting_id""", [profile, as_of]).fetchall()
+    return [_Role(pid, company, title, chash, fit, json.loads(explanation), hire_type, p_exp, listed, tier)
+            for pid, company, title, chash, fit, explanation, hire_type, p_exp, listed, tier in rows]
 
 
 def _hiring_pace(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, tuple[int, int, int]]:
@@ -290,13 +290,17 @@ def _freshness(role: _Role, as_of: datetime, stale: dict[str, float]) -> float:
     return 0.5 ** (age_days / FRESHNESS_HALF_LIFE_DAYS)
 
 
+def _strong(roles: list[_Role]) -> int:
+    return sum(r.fit >= STRONG_FIT and r.tier == 0 for r in roles)
+
+
 def _company_score(roles: list[_Role], pace: tuple[int, int, int], pitch: Pitch) -> tuple[float, dict[str, float]]:
-    best = roles[:3]   # roles come best-fitting first
+    best = [r for r in roles if r.tier == roles[0].tier][:3]   # roles come tier first, then best-fitting
     new_4w, before_12w, new_departments = pace
     new, usual = new_4w + new_departments, before_12w / 3
     parts = {
         "quality": sum(r.fit for r in best) / len(best) / 100,
-        "depth": min(3, sum(r.fit >= STRONG_FIT for r in roles)) / 3,
+        "depth": min(3, _strong(roles)) / 3,
         "freshness": sum(r.freshness for r in best) / len(best),
         "momentum": (new + 1) / (new + usual + 2),
         "pitch": sum(_pitch_fit(r, pitch) for r in best) / len(best),
@@ -318,9 +322,13 @@ def _mix(roles: list[_Role]) -> str:
 
 def _reason(roles: list[_Role], new_this_week: int, momentum: float, new_departments: int, pitch: Pitch) -> str:
     best = roles[0]
-    strong = sum(r.fit >= STRONG_FIT for r in roles)
-    parts = [f"{strong} strong role{'s' if strong != 1 else ''} (best {best.fit:.0f}: {best.title})" if strong
-             else f"best role {best.fit:.0f}: {best.title}"]
+    strong = _strong(roles)
+    if best.tier:
+        gate = next(iter(best.explanation.get("gates") or []), "a hard preference")
+        parts = [f"every open role breaks one of your preferences (best {best.fit:.0f}: {best.title}: {gate})"]
+    else:
+        parts = [f"{strong} strong role{'s' if strong != 1 else ''} (best {best.fit:.0f}: {best.title})" if strong
+                 else f"best role {best.fit:.0f}: {best.title}"]
     if new_this_week:
         parts.append(f"{new_this_week} new this week")
     if new_departments:

@@ -65,7 +65,7 @@ BREAKAGES = {
     "unique_current_posting": ("CREATE OR REPLACE VIEW postings_current AS SELECT * FROM postings "
                                f"UNION ALL SELECT * FROM postings WHERE posting_id = {FIRST}", 1),
     "posting_has_version": (f"DELETE FROM posting_versions WHERE posting_id = {FIRST}", 1),
-    "fit_score_in_range": ("INSERT INTO fit_scores SELECT 'p', 'h', posting_id, content_hash, score, '{}', now() "
+    "fit_score_in_range": ("INSERT INTO fit_scores SELECT 'p', 'h', posting_id, content_hash, score, '{}', now(), 0, '' "
                            "FROM (SELECT posting_id, content_hash FROM postings ORDER BY posting_id LIMIT 3) "
                            "POSITIONAL JOIN (SELECT unnest([140.0, 'nan'::DOUBLE, 55.0]) AS score)", 2),
     "posting_timeline": (f"UPDATE postings SET closed_at = first_seen - INTERVAL 1 DAY WHERE posting_id = {FIRST}",

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from models.fit import FEATURES
 from tests.helpers import DEMO, marketfit
 from warehouse.db import reader
 
@@ -51,14 +52,16 @@ def test_demo_ranking_is_sensible_for_a_senior_backend_engineer(demo_db):
     with reader(db) as con:
         ranked = con.execute("SELECT title, fit_score, explanation FROM fit_ranked WHERE profile = 'alex'").fetchall()
     titles = [title for title, _, _ in ranked]
-    # the sales roles are gated (functions to avoid) and sink to the bottom
+    # the sales roles break a hard preference (functions to avoid): tier 1, below every tier-0 posting
     sales = [i for i, t in enumerate(titles) if "Account Executive" in t]
     assert sales and min(sales) >= len(titles) // 2
     best = json.loads(ranked[0][2])
-    assert set(best["components"]) == {"semantic", "requirements", "skills", "title", "seniority"}
+    assert set(best["components"]) == set(FEATURES) and best["tier"] == 0 and best["reasons"]
     assert best["matched"], "the best posting should have requirements evidenced by resume lines"
     gated = json.loads(ranked[sales[0]][2])
-    assert any("avoid" in gate for gate in gated["gates"])
+    assert gated["tier"] == 1 and any("avoid" in gate for gate in gated["gates"])
+    tiers = [json.loads(explanation)["tier"] for _, _, explanation in ranked]
+    assert tiers == sorted(tiers)  # a gated posting never outranks an ungated one
 
 
 def test_sql_command_reads_views_in_each_format(demo_db):

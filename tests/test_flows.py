@@ -78,7 +78,8 @@ def _runs(db) -> list[tuple]:
 def test_market_scan_crawls_loads_enriches_and_scores_with_the_embedder_loaded_once(scanned):
     db, summary, loads = scanned
     assert summary == {"scan_id": 1, "sources": {"ok": 4}, "postings_seen": 16, "postings_added": 16,
-                       "steps": {"dedupe": 16, "embed": 16, "classify": 16, "skills": 16}, "scored": {"alex": 16},
+                       "steps": {"dedupe": 16, "embed": 16, "classify": 16, "skills": 16}, "title_only": 0,
+                       "scored": {"alex": 16},
                        "checks_failed": []}
     assert loads == 1  # shared by the embed and fit tasks
     with reader(db) as con:
@@ -106,7 +107,7 @@ def test_market_scan_is_recorded_in_the_warehouse_and_in_prefect(scanned):
 def test_a_failing_error_check_fails_the_rescan_which_added_nothing_and_is_recorded(scanned, sources_file,
                                                                                      scanned_copy):
     with writer(scanned_copy) as con:  # a score out of range, as a broken scorer would write it
-        con.execute("INSERT INTO fit_scores SELECT 'ghost', 'h', posting_id, content_hash, 140, '{}', now() "
+        con.execute("INSERT INTO fit_scores SELECT 'ghost', 'h', posting_id, content_hash, 140, '{}', now(), 0, '' "
                     "FROM postings LIMIT 1")
     with pytest.raises(DataCheckError, match="data checks failed: fit_score_in_range"):
         _scan_counting_loads(sources_file, scanned_copy, [PROFILE])

@@ -49,7 +49,8 @@ class Market:
 
     def posting(self, company: str, title: str, fit: float, listed: datetime, *, closed: datetime | None = None,
                 hire_type: str | None = "bandwidth", department: str | None = None, skills: tuple[str, ...] = (),
-                matched: tuple[tuple[str, str, float], ...] = (), posted: datetime | None = None) -> str:
+                matched: tuple[tuple[str, str, float], ...] = (), posted: datetime | None = None,
+                gates: tuple[str, ...] = ()) -> str:
         pid = hashlib.sha1(f"{company}/{title}".encode()).hexdigest()[:20]
         chash = hashlib.sha256(f"{title}\n\n{company} text".encode()).hexdigest()
         self.con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, posted_at,
@@ -61,11 +62,11 @@ class Market:
             p_exp = 0.8 if hire_type == "expertise" else 0.2
             self.con.execute("INSERT INTO hire_types VALUES (?, ?, 'm', 0, false, ?, ?, '[]')",
                              [pid, chash, hire_type, p_exp])
-        explanation = {"fit_score": fit, "components": {}, "gaps": [], "gates": [],
+        explanation = {"fit_score": fit, "components": {}, "gaps": [], "gates": list(gates),
                        "matched": [{"requirement": r, "resume_line": line, "similarity": s} for r, line, s in matched]}
-        self.con.execute("INSERT INTO fit_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.con.execute("INSERT INTO fit_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
                          [self.profile.name, self.profile.fingerprint, pid, chash, fit, json.dumps(explanation),
-                          listed])
+                          listed, 1 if gates else 0])
         self.con.execute("INSERT INTO skill_extractions VALUES (?, 'test') ON CONFLICT DO NOTHING", [chash])
         for offset, skill in enumerate(skills):
             self.con.execute("INSERT INTO posting_skills VALUES (?, ?, 'onet', ?, 'must', ?, ?)",
@@ -139,7 +140,7 @@ def test_view_starts_with_the_documented_columns(market):
 def test_first_week_ranks_companies_by_fit_depth_freshness_momentum_and_pitch(market, profile, skills):
     result = build_targets(market, profile, skills, WEEK1, now=NOW)
     assert result.pitch.kind == "expertise" and result.ranked == 5 and result.dropped == 0
-    assert not result.scores_outdated and result.as_of == at(WEEK2)
+    assert result.as_of == at(WEEK2)
     listed = rows(market, WEEK1)
     assert [(r["rank"], r["company"], r["change"]) for r in listed] == [
         (1, "Acme", "new"), (2, "Beta", "new"), (3, "Delta", "new"), (4, "Gamma", "new"), (5, "Zeta", "new")]
@@ -189,6 +190,17 @@ def test_rebuilding_a_week_gives_the_same_list(market, profile, skills):
     assert rows(market, WEEK1) == first
     with reader(market) as con:
         assert con.execute("SELECT count(*) FROM target_lists").fetchone()[0] == 1
+
+
+def test_a_company_whose_every_role_breaks_a_preference_ranks_after_the_rest(market, profile, skills):
+    with writer(market) as con:
+        Market(con, profile).posting("Omega", "Staff Backend Engineer", 97, at(WEEK2, -2),
+                                     gates=("on-site in Austin; you want remote only (ranked below the rest)",))
+    build_targets(market, profile, skills, WEEK1, now=NOW)
+    listed = [r for r in rows(market, WEEK1) if r["rank"] is not None]
+    assert listed[-1]["company"] == "Omega" and listed[-1]["best_fit"] == 97   # its own score, shown
+    assert listed[-1]["reason"].startswith("every open role breaks one of your preferences")
+    assert all(r["score"] < listed[-1]["score"] for r in listed if r["company"] == "Zeta")  # by order, not score
 
 
 def test_pitch_notes_name_the_bullets_to_lead_with_and_flag_missing_numbers(market, profile, skills):
