@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from scrapers.files import NotAFileError, regular_file_size
 from scrapers.normalise import seniority_level
 
 SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
@@ -73,12 +74,11 @@ def seniority_from_title(title: str) -> str | None:
 
 def _read_text(path: Path) -> str:
     try:
-        with path.open("rb") as handle:  # read no more than the limit: the path may be /dev/zero or a pipe
+        regular_file_size(path, "a file")
+        with path.open("rb") as handle:  # read no more than the limit: the file may grow after the check
             data = handle.read(MAX_RESUME_BYTES + 1)
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ProfileError(f"{path}: is a directory, expected a file") from None
+    except NotAFileError as exc:
+        raise ProfileError(f"{path}: {exc}") from None
     except (OSError, ValueError) as exc:  # no permission, a NUL in the name...
         raise ProfileError(f"{path}: cannot read: {exc}") from None
     if len(data) > MAX_RESUME_BYTES:

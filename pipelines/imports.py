@@ -73,7 +73,7 @@ def jsonl_postings(path: Path) -> list[dict]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    check_file_size(path)
+    check_file_size(path, "a CSV file")
     try:
         # utf-8-sig: spreadsheet tools add a byte-order mark; escapechar: the export JobSpy's README shows
         with path.open(encoding="utf-8-sig", newline="") as file:
@@ -90,8 +90,6 @@ def _read_csv(path: Path) -> list[dict]:
                 rows.append(row)
     except UnicodeDecodeError:
         raise PostingsFileError(f"{path}: not UTF-8 text") from None
-    except IsADirectoryError:
-        raise PostingsFileError(f"{path}: is a directory, expected a CSV file") from None
     except csv.Error as exc:
         raise PostingsFileError(f"{path}: not valid CSV: {exc}") from None
     if not rows:

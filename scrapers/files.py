@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 
 import html_text
@@ -21,12 +22,32 @@ class PostingsFileError(ValueError):
     """A postings file that cannot be used; the message names the file, line and problem."""
 
 
-def check_file_size(path: Path) -> None:
-    """A clear error for a missing or oversized postings file, before reading it."""
+class NotAFileError(ValueError):
+    """An input path that is missing or not a regular file; the message says which, without the path."""
+
+
+def regular_file_size(path: Path, expected: str) -> int:
+    """The size of an input file (a symlink is followed), checked with stat before anything opens it: opening a
+    FIFO blocks until someone writes to it, and a device never ends. ``expected`` names the file wanted."""
     try:
-        size = path.stat().st_size
+        mode = Path(path).stat()
     except FileNotFoundError:
-        raise PostingsFileError(f"{path}: file not found") from None
+        raise NotAFileError("file not found") from None
+    except (OSError, ValueError) as exc:  # no permission on a folder above, a NUL in the name...
+        raise NotAFileError(f"cannot read: {exc}") from None
+    if stat.S_ISDIR(mode.st_mode):
+        raise NotAFileError(f"is a directory, expected {expected}")
+    if not stat.S_ISREG(mode.st_mode):
+        raise NotAFileError(f"not a regular file (a pipe, device or socket), expected {expected}")
+    return mode.st_size
+
+
+def check_file_size(path: Path, expected: str = "a JSONL file") -> None:
+    """A clear error for a missing, non-regular or oversized postings file, before reading it."""
+    try:
+        size = regular_file_size(path, expected)
+    except NotAFileError as exc:
+        raise PostingsFileError(f"{path}: {exc}") from None
     if size > MAX_FILE_BYTES:
         raise PostingsFileError(f"{path}: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit")
 
@@ -36,15 +57,13 @@ def read_postings_file(path: Path) -> list[dict]:
     path = Path(path)
     check_file_size(path)
     try:
-        with path.open("rb") as handle:  # read no more than the limit: the path may be /dev/zero or a pipe
+        with path.open("rb") as handle:  # read no more than the limit: the file may grow after the check
             data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise PostingsFileError(f"{path}: more than the {MAX_FILE_BYTES} byte limit")
         lines = data.decode("utf-8").split("\n")  # not splitlines(): JSON text may hold a raw U+2028 or U+0085
     except UnicodeDecodeError:
         raise PostingsFileError(f"{path}: not UTF-8 text") from None
-    except IsADirectoryError:
-        raise PostingsFileError(f"{path}: is a directory, expected a JSONL file") from None
     postings = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrapers.files import NotAFileError, regular_file_size
+
 ENTRY_KEYS = ("company", "ats", "board", "url")
 MAX_SOURCES_BYTES = 16 * 1024 * 1024  # ~100k boards; anything larger is not a sources file
 _HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
@@ -44,14 +46,13 @@ def load_sources(path: Path) -> list[Source]:
     from scrapers.ats import SPIDERS  # the spiders import Source from here
 
     try:
-        if Path(path).stat().st_size > MAX_SOURCES_BYTES:
-            raise SourcesError(f"{path}: {Path(path).stat().st_size} bytes exceeds the {MAX_SOURCES_BYTES} byte "
-                               "limit for a sources file")
+        size = regular_file_size(path, "a TOML file")
+    except NotAFileError as exc:
+        raise SourcesError(f"{path}: {exc}") from None
+    if size > MAX_SOURCES_BYTES:
+        raise SourcesError(f"{path}: {size} bytes exceeds the {MAX_SOURCES_BYTES} byte limit for a sources file")
+    try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourcesError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise SourcesError(f"{path}: is a directory, expected a TOML file") from None
     except UnicodeDecodeError:
         raise SourcesError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

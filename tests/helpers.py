@@ -12,13 +12,14 @@ DEMO = REPO / "demo"
 FIXTURES = REPO / "tests" / "fixtures"
 
 
-def marketfit(*args: str, env_db: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def marketfit(*args: str, env_db: Path | None = None, check: bool = True,
+              timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the CLI in a child process, as a user would."""
     env = {**os.environ, "COLUMNS": "200"}
     if env_db:
         env["MARKETFIT_DB"] = str(env_db)
     result = subprocess.run([sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True,
-                            env=env, cwd=REPO, timeout=600)
+                            env=env, cwd=REPO, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"marketfit {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
     return result

@@ -100,3 +100,32 @@ def test_enormous_files_are_refused_and_nothing_is_written(tmp_path):
         assert result.returncode == 2 and result.stderr.startswith(f"error: {path}: ") and message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert not db.exists() and not (tmp_path / "out.jsonl").exists()
+
+
+# --- issue 17: a FIFO (or another non-regular file) is refused by stat before anything opens it ---
+def test_a_fifo_as_any_input_file_is_refused_without_hanging(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.md"
+    link.symlink_to(fifo)  # a symlink is followed to what it names
+    jsonl, csv_file = tmp_path / "pipe.jsonl", tmp_path / "pipe.csv"
+    os.mkfifo(jsonl)
+    os.mkfifo(csv_file)
+    profile = tmp_path / "profile.toml"
+    profile.write_text('[profile]\nresume = "link.md"\n')
+    postings = tmp_path / "p.jsonl"
+    postings.write_text('{"id": 1, "title": "Engineer", "description": "Build things"}\n')
+    db = tmp_path / "w.duckdb"
+    for args, path in ((["scan", "--sources", str(fifo), "--db", str(db)], fifo),
+                       (["fit", "--profile", str(link), str(postings)], link),
+                       (["fit", "--profile", str(profile), str(postings)], tmp_path / "link.md"),
+                       (["classify", str(jsonl)], jsonl),
+                       (["load", str(csv_file), "--db", str(db)], csv_file),
+                       (["load", str(jsonl), "--db", str(db)], jsonl)):
+        result = marketfit(*args, check=False, timeout=120)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith(f"error: {path}: not a regular file"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists()
