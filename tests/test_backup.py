@@ -1,4 +1,5 @@
-"""Backups: `marketfit backup` (EXPORT DATABASE, Parquet) and `marketfit restore` (IMPORT DATABASE) round trip."""
+"""Backups: `marketfit backup` (EXPORT DATABASE, Parquet) and `marketfit restore` round trip; restore runs no
+one's SQL but the CREATE TABLE/SEQUENCE statements backup writes."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def test_backup_refuses_a_folder_in_use_and_restore_refuses_to_overwrite(populat
     ({}, "not a backup folder"),
     ({"schema.sql": "CREATE TABLE x (i INTEGER);", "load.sql": ""}, "not a marketfit backup"),
     ({"schema.sql": "CREATE TABLE schema_migrations (name VARCHAR);",
-      "load.sql": "COPY schema_migrations FROM 'missing.parquet' (FORMAT parquet);"}, "restore failed"),
+      "load.sql": "COPY schema_migrations FROM 'missing.parquet' (FORMAT parquet);"}, "no schema_migrations.parquet"),
 ])
 def test_restore_from_a_bad_folder_writes_nothing(tmp_path, files, message):
     folder = tmp_path / "folder"
@@ -94,3 +95,73 @@ def test_restore_from_a_bad_folder_writes_nothing(tmp_path, files, message):
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+# --- issue 17: a backup folder is untrusted; restore accepts only what `backup` writes ---
+@pytest.fixture(scope="module")
+def empty_backup(tmp_path_factory):
+    """A backup of a fresh, migrated warehouse (real EXPORT DATABASE output)."""
+    root = tmp_path_factory.mktemp("empty-backup")
+    with writer(root / "w.duckdb"):
+        pass
+    marketfit("backup", str(root / "backup"), "--db", str(root / "w.duckdb"))
+    return root / "backup"
+
+
+def _tampered(backup, tmp_path, schema_tail: str = "", load_tail: str = ""):
+    import shutil
+
+    folder = tmp_path / "handed-over"
+    shutil.copytree(backup, folder)
+    with (folder / "schema.sql").open("a") as schema:
+        schema.write(schema_tail)
+    with (folder / "load.sql").open("a") as load:
+        load.write(load_tail)
+    return folder
+
+
+@pytest.mark.parametrize("statement, refusal", [
+    ("COPY (SELECT 'x') TO '{outside}/written.txt';", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("ATTACH '{outside}/attached.duckdb';", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("INSTALL httpfs;", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("SET enable_external_access = true;", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("CREATE MACRO leak() AS TABLE SELECT * FROM read_text('/etc/passwd');", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("CREATE VIEW leak AS SELECT * FROM read_text('/etc/passwd');", "not a CREATE TABLE or CREATE SEQUENCE"),
+    ("CREATE TABLE leak AS SELECT * FROM read_text('/etc/passwd');", "Permission Error"),
+    ("CREATE TABLE filled AS SELECT 42 AS answer;", "filled by a query"),
+    ("CREATE TABLE later (x VARCHAR DEFAULT (current_setting('home_directory')));", "calling current_setting"),
+    ("CREATE TABLE later (x VARCHAR, CHECK (x <> getvariable('secret')));", "calling getvariable"),
+    ('CREATE TABLE "../../etc/x" (x INTEGER);', "an odd name"),
+    ("this is not sql;", "cannot be parsed"),
+])
+def test_restore_refuses_anything_backup_does_not_write_and_leaves_nothing(empty_backup, tmp_path, statement,
+                                                                            refusal):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = _tampered(empty_backup, tmp_path, statement.format(outside=outside) + "\n")
+    db = tmp_path / "restored" / "new.duckdb"
+    result = marketfit("restore", str(folder), "--db", str(db), check=False)
+    assert result.returncode == 2 and refusal in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(outside.iterdir()) == []
+    assert not db.parent.exists() or list(db.parent.iterdir()) == []
+
+
+def test_restore_never_runs_load_sql_and_reads_only_the_folders_files(empty_backup, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.parquet").write_bytes(b"not for the backup")
+    folder = _tampered(empty_backup, tmp_path, load_tail=f"COPY (SELECT 'x') TO '{outside}/written.txt';\n")
+    db = tmp_path / "new.duckdb"
+    marketfit("restore", str(folder), "--db", str(db))
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.parquet"]
+    with reader(db) as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] > 0
+
+    # a data file that is a link to a file elsewhere is not the backup's own
+    linked = _tampered(empty_backup, tmp_path / "linked")
+    (linked / "scans.parquet").unlink()
+    (linked / "scans.parquet").symlink_to(outside / "secret.parquet")
+    result = marketfit("restore", str(linked), "--db", str(tmp_path / "linked.duckdb"), check=False)
+    assert result.returncode == 2 and "no scans.parquet" in result.stderr, result.stderr
+    assert not (tmp_path / "linked.duckdb").exists()

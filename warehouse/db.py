@@ -7,7 +7,9 @@ short transaction and close, so readers get in between.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
 CHECKS = HERE / "checks"
+MAX_SCHEMA_BYTES = 1024 * 1024  # ours is ~5 kB
 
 
 def resolve_db_path(db: Path | str | None = None) -> Path:
@@ -163,26 +166,40 @@ def backup_warehouse(db: Path, folder: Path) -> None:
 
 
 def restore_warehouse(folder: Path, db: Path) -> None:
-    """A new warehouse file from a backup folder (DuckDB IMPORT DATABASE), migrated to the current schema.
+    """A new warehouse file from a backup folder, migrated to the current schema.
 
-    Imports into a side file and renames it into place, so a failed restore leaves nothing behind.
+    The folder is untrusted (backups are passed around): schema.sql may only create tables and sequences, on a
+    connection that can read nothing but the folder's own Parquet files and whose configuration is locked; the
+    tables are filled here from <table>.parquet, and load.sql is never run. Restores into a side file and
+    renames it into place, so a failed restore leaves nothing behind.
     """
     folder, db = Path(folder), Path(db)
     if not ((folder / "schema.sql").is_file() and (folder / "load.sql").is_file()):
         raise WarehouseError(f"{folder}: not a backup folder (no schema.sql and load.sql; `marketfit backup` "
                              "makes one)")
-    if db.exists():
+    if db.exists() or db.is_symlink():
         raise WarehouseError(f"{db}: already exists; restore into a new file")
+    statements = _backup_statements(folder)
+    data_files = {path.stem: path for path in folder.glob("*.parquet") if _is_plain_file(path)}
     db.parent.mkdir(parents=True, exist_ok=True)
     partial = db.with_name(db.name + ".restoring")
     _remove(partial, partial.with_name(partial.name + ".wal"))
     try:
         con = duckdb.connect(str(partial))
         try:
-            con.execute(f"IMPORT DATABASE {_sql_path(folder)}")
-            if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
-                               ).fetchone()[0]:
+            con.execute("SET allowed_paths = $1", [[str(path.resolve()) for path in data_files.values()]])
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            for statement in statements:
+                con.execute(statement)
+            tables = _check_restored_schema(con, folder)
+            if "schema_migrations" not in tables:
                 raise WarehouseError(f"{folder}: not a marketfit backup (no schema_migrations table)")
+            for table in tables:
+                if table not in data_files:
+                    raise WarehouseError(f"{folder}: no {table}.parquet for table {table}; the backup is incomplete")
+                con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet($1)',
+                            [str(data_files[table].resolve())])
             migrate(con)
         finally:
             con.close()
@@ -192,3 +209,71 @@ def restore_warehouse(folder: Path, db: Path) -> None:
             raise WarehouseError(f"{folder}: restore failed: {str(exc).splitlines()[0]}") from None
         raise
     partial.rename(db)
+
+
+def _is_plain_file(path: Path) -> bool:
+    """A regular file that is not a symlink: a backup's data files are read only from the folder itself."""
+    return path.is_file() and not path.is_symlink()
+
+
+def _read_regular(path: Path) -> bytes:
+    if not _is_plain_file(path) or path.stat().st_size > MAX_SCHEMA_BYTES:
+        raise WarehouseError(f"{path}: not a regular file of at most {MAX_SCHEMA_BYTES} bytes; not a marketfit backup")
+    return path.read_bytes()
+
+
+_BACKUP_STATEMENT = re.compile(r"CREATE\s+(TABLE|SEQUENCE)\s", re.IGNORECASE)
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _backup_statements(folder: Path) -> list[str]:
+    """schema.sql's statements, parsed by DuckDB; anything but the CREATE TABLE/SEQUENCE `backup` writes is refused."""
+    schema = folder / "schema.sql"
+    try:
+        statements = duckdb.extract_statements(_read_regular(schema).decode("utf-8"))
+    except (duckdb.Error, UnicodeDecodeError) as exc:
+        raise WarehouseError(f"{schema}: cannot be parsed: {str(exc).splitlines()[0]}") from None
+    for number, statement in enumerate(statements, 1):
+        query = statement.query.strip()
+        if statement.type != duckdb.StatementType.CREATE or not _BACKUP_STATEMENT.match(query):
+            raise WarehouseError(f"{schema}: statement {number} is not a CREATE TABLE or CREATE SEQUENCE, which is "
+                                 f"all `marketfit backup` writes; refusing to restore ({' '.join(query.split())[:60]})")
+    return [statement.query for statement in statements]
+
+
+def _expression_functions(con: duckdb.DuckDBPyConnection, expression: str) -> set[str]:
+    """Names of the functions (and 'subquery') a column default or CHECK expression calls, from DuckDB's parse."""
+    tree = json.loads(con.execute("SELECT json_serialize_sql($1)", [f"SELECT {expression}"]).fetchone()[0])
+    if tree.get("error"):
+        return {"unparsable"}
+    found, pending = set(), [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("class") == "FUNCTION" and not node.get("is_operator"):
+                found.add(node["function_name"])
+            elif node.get("class") == "SUBQUERY":
+                found.add("subquery")
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def _check_restored_schema(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """The tables schema.sql made, once checked: plainly named, empty, calling no function but nextval()."""
+    tables = [name for name, in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    for name in tables:
+        if not _TABLE_NAME.fullmatch(name) or con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]:
+            raise WarehouseError(f"{folder}: schema.sql makes table {name!r} in a way `marketfit backup` never "
+                                 "writes (an odd name, or filled by a query); refusing to restore")
+    expressions = con.execute("""
+        SELECT table_name, column_default, true FROM duckdb_columns() WHERE column_default IS NOT NULL
+        UNION ALL SELECT table_name, expression, false FROM duckdb_constraints() WHERE constraint_type = 'CHECK'
+        """).fetchall()
+    for table, expression, is_default in expressions:
+        calls = _expression_functions(con, expression) - ({"nextval"} if is_default else set())
+        if calls:
+            raise WarehouseError(f"{folder}: schema.sql gives table {table} an expression calling "
+                                 f"{', '.join(sorted(calls))}; refusing to restore")
+    return tables
