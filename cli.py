@@ -7,11 +7,10 @@ Thin by design: parse arguments, call pipelines/models, print. User mistakes
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -56,6 +55,12 @@ def user_errors() -> Iterator[None]:
     except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError) as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
+
+
+def _error_exit(message: str) -> typer.Exit:
+    """Print ``error: message`` as one line on stderr; returns the exit (code 2) for the caller to raise."""
+    errors.print(f"error: {message}", markup=False, highlight=False)
+    return typer.Exit(2)
 
 
 def _check_device(device: str) -> None:
@@ -198,15 +203,17 @@ def score(profile: Annotated[list[Path], typer.Option("--profile", help="Profile
                       markup=False, highlight=False)
 
 
-def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+def _print_rows(columns: list[str], rows: Iterable[tuple], fmt: str) -> None:
+    """Rows as a table, CSV or JSON; CSV and JSON are written as the rows come (a query's result is streamed)."""
     if fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=1) + "\n")
+        sys.stdout.write("[")
+        for number, row in enumerate(rows):
+            sys.stdout.write(("," if number else "") + "\n " + json.dumps(dict(zip(columns, row)), default=str))
+        sys.stdout.write("\n]\n")
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
-        sys.stdout.write(buffer.getvalue())
     else:
         table = Table(*columns)
         for column in table.columns:
@@ -216,22 +223,55 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         console.print(table)
 
 
+SQL_BATCH_ROWS = 1000
+
+
+def _result_rows(cursor, limit: int) -> Iterator[tuple]:
+    """A query's rows, fetched SQL_BATCH_ROWS at a time (the whole result is never held), at most ``limit``
+    of them (0: all)."""
+    left = limit or None
+    while left is None or left > 0:
+        batch = cursor.fetchmany(SQL_BATCH_ROWS if left is None else min(SQL_BATCH_ROWS, left))
+        if not batch:
+            return
+        if left is not None:
+            left -= len(batch)
+        yield from batch
+
+
 @app.command()
-def sql(query: str, db: DbOption = None, fmt: FormatOption = "table") -> None:
-    """Run a read-only SQL query over the warehouse (files and network are off)."""
+def sql(query: str, db: DbOption = None, fmt: FormatOption = "table",
+        limit: Annotated[int, typer.Option("--limit", help="Rows to print at most; 0 prints all.")] = 1000,
+        timeout: Annotated[float, typer.Option("--timeout", help="Seconds before the query is stopped.")] = 60.0,
+        memory_limit: Annotated[str, typer.Option("--memory-limit", help="DuckDB's memory limit for the query "
+                                                                          "(512MB, 4GB).")] = "2GB") -> None:
+    """Run a read-only SQL query over the warehouse (files and network are off), within a row, time and
+    memory limit."""
+    import threading
+
     import duckdb
 
-    if fmt not in ("table", "csv", "json"):
-        errors.print(f"error: --format must be table, csv or json, not {fmt!r}")
-        raise typer.Exit(2)
-    with user_errors(), reader(resolve_db_path(db)) as con:
+    _check_format(fmt)
+    if limit < 0 or timeout <= 0:
+        raise _error_exit("--limit must be 0 (all rows) or more, --timeout more than 0 seconds")
+    with user_errors(), reader(resolve_db_path(db), memory_limit=memory_limit) as con:
+        stopper = threading.Timer(timeout, con.interrupt)
+        stopper.start()
         try:
             cursor = con.execute(query)
+            _print_rows([d[0] for d in cursor.description or []], _result_rows(cursor, limit), fmt)
+            cut = limit and cursor.fetchone() is not None
+        except duckdb.InterruptException:
+            raise _error_exit(f"query stopped after {timeout:g} s (--timeout sets how long it may run)") from None
+        except (duckdb.OutOfMemoryException, MemoryError):
+            raise _error_exit(f"query ran out of memory (--memory-limit {memory_limit}); select fewer "
+                                    "rows or columns, or raise the limit") from None
         except duckdb.Error as exc:  # the first line says what; the rest points into the query
-            errors.print(f"error: {str(exc).splitlines()[0]}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        columns = [d[0] for d in cursor.description or []]
-        _print_rows(columns, cursor.fetchall(), fmt)
+            raise _error_exit(str(exc).splitlines()[0]) from None
+        finally:
+            stopper.cancel()
+    if cut:
+        errors.print(f"note: the first {limit} rows; --limit N shows more (0: all)", markup=False, highlight=False)
 
 
 @app.command()
@@ -333,11 +373,6 @@ FlowProfilesOption = Annotated[list[Path] | None, typer.Option(
     "--profile", help="Profile (repeatable): scored by market-scan, ranked for by weekly-targets.")]
 
 
-def _flow_input_error(message: str) -> typer.Exit:
-    errors.print(f"error: {message}", markup=False, highlight=False)
-    return typer.Exit(2)
-
-
 @app.command("run")
 def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly-targets | skill-trends")],
              sources: FlowSourcesOption = None, profile: FlowProfilesOption = None,
@@ -347,11 +382,11 @@ def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly
     """Run one flow once now, through Prefect (a temporary local API unless PREFECT_API_URL is set)."""
     profiles = profile or []
     if name is FlowName.market_scan and (not sources or week):
-        raise _flow_input_error("market-scan takes --sources (required) and --profile, not --week")
+        raise _error_exit("market-scan takes --sources (required) and --profile, not --week")
     if name is FlowName.weekly_targets and (not profiles or sources):
-        raise _flow_input_error("weekly-targets takes --profile (required, repeatable) and --week, not --sources")
+        raise _error_exit("weekly-targets takes --profile (required, repeatable) and --week, not --sources")
     if name is FlowName.skill_trends and (sources or profiles):
-        raise _flow_input_error("skill-trends takes --week only, not --sources or --profile")
+        raise _error_exit("skill-trends takes --week only, not --sources or --profile")
     with user_errors():
         if sources:
             load_sources(sources)
@@ -362,7 +397,7 @@ def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly
     try:
         week_start(week)
     except TargetsError as exc:
-        raise _flow_input_error(str(exc)) from None
+        raise _error_exit(str(exc)) from None
     import flows
 
     path = resolve_db_path(db)
@@ -402,7 +437,7 @@ def serve(sources: Annotated[Path | None, typer.Option(
         try:
             flows.check_cron(expression)
         except ValueError as exc:
-            raise _flow_input_error(f"{option}: {exc}") from None
+            raise _error_exit(f"{option}: {exc}") from None
     try:
         flows.serve(sources, profile or [], resolve_db_path(db), scan_cron, weekly_cron, port)
     except flows.PrefectServerError as exc:

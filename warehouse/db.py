@@ -110,8 +110,10 @@ def writer(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyCon
 
 
 @contextmanager
-def reader(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A locked-down read-only connection: no file or network access, no settings changes.
+def reader(db: Path, wait_s: float | None = None, memory_limit: str | None = None
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A locked-down read-only connection: no file or network access, no settings changes, no progress bar
+    on stderr; ``memory_limit`` (DuckDB's spelling: 512MB, 2GB) is set before the configuration is locked.
 
     DuckDB lets no reader in while another process writes; writers keep their windows short,
     so this waits for one (30 s) before giving up with WarehouseError.
@@ -119,9 +121,16 @@ def reader(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyCon
     db = Path(db)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
-    config = {"enable_external_access": False, "lock_configuration": True}
-    con = _connect_with_retry(db, True, config, _lock_wait(30.0) if wait_s is None else wait_s)
+    config = {"enable_external_access": False}
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
     try:
+        con = _connect_with_retry(db, True, config, _lock_wait(30.0) if wait_s is None else wait_s)
+    except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
+        raise WarehouseError(f"memory limit {memory_limit!r}: {str(exc).splitlines()[0]}") from None
+    try:
+        con.execute("SET enable_progress_bar = false")  # a connection setting, not one connect() takes
+        con.execute("SET lock_configuration = true")
         yield con
     finally:
         con.close()
