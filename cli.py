@@ -110,7 +110,7 @@ def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML f
         source_list = load_sources(sources)
         profiles = [load_profile(p) for p in profile or []]
         _check_device(device)
-    _print_summary(_scan(resolve_db_path(db), source_list, str(sources), profiles, device))
+        _print_summary(_scan(resolve_db_path(db), source_list, str(sources), profiles, device))
 
 
 def _write_jsonl(rows: list[dict], output: Path | None) -> None:
@@ -353,7 +353,7 @@ def load(file: Path, db: DbOption = None) -> None:
 
     with user_errors():
         postings = read_import(file)
-    with _step_progress() as report:
+    with user_errors(), _step_progress() as report:
         summary = import_postings(resolve_db_path(db), file, postings, report)
     console.print(f"load {summary.scan_id}: {summary.read} postings read, {summary.added} new, "
                   f"{summary.rejected} rejected; " + ", ".join(f"{step} {n}" for step, n in summary.steps.items()),
@@ -458,6 +458,7 @@ _TARGET_COLUMNS = ["profile", "rank", "company", "score", "open_roles", "best_fi
 @contextmanager
 def insight_errors() -> Iterator[None]:
     """user_errors, plus what the targets, roadmap and report steps refuse."""
+    from pipelines.output import OutputError
     from pipelines.report import ReportError
     from pipelines.roadmap import RoadmapError
     from pipelines.targets import TargetsError
@@ -465,7 +466,7 @@ def insight_errors() -> Iterator[None]:
     with user_errors():
         try:
             yield
-        except (TargetsError, RoadmapError, ReportError) as exc:
+        except (TargetsError, RoadmapError, ReportError, OutputError) as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
 
@@ -613,6 +614,11 @@ def roadmap(profile: Annotated[Path, typer.Option("--profile", help="Resume (.md
     _print_rows(columns, rows, fmt)
 
 
+def _print_written(written: list[tuple[Path, bool]]) -> None:
+    console.print("\n".join(f"{'replaced' if replaced else 'wrote'} {path}" for path, replaced in written),
+                  markup=False, highlight=False)
+
+
 @app.command()
 def report(profile: Annotated[Path | None, typer.Option(
                "--profile", help="Profile to rank targets and build the roadmap for first; without it, the list "
@@ -632,8 +638,8 @@ def report(profile: Annotated[Path | None, typer.Option(
         if profile:
             name = _rank_targets(path, profile, monday)
             _build_roadmap(path, profile)
-        html_path, markdown_path = write_report(path, monday, output, name)
-    console.print(f"wrote {html_path}\nwrote {markdown_path}", markup=False, highlight=False)
+        written = write_report(path, monday, output, name)
+    _print_written(written)
 
 
 @app.command()
@@ -646,8 +652,8 @@ def export(fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] =
 
     _check_format(fmt, EXPORT_FORMATS)
     with insight_errors():
-        files = export_views(resolve_db_path(db), output, fmt)
-    console.print("\n".join(f"wrote {f}" for f in files), markup=False, highlight=False)
+        written = export_views(resolve_db_path(db), output, fmt)
+    _print_written(written)
 
 # --- end of targets, trends, roadmap, report and export commands ---
 

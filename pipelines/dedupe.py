@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from scrapers.normalise import canonical_url, company_key, title_key
-from warehouse.db import writer
+from warehouse.db import rollback, writer
 
 SHINGLE_WORDS = 5
 NEAR_IDENTICAL = 0.85
@@ -160,7 +160,7 @@ def link_duplicates(db: Path) -> dict:
             counts = _link(con)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
     return counts
 

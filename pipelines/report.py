@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipelines import trends
+from pipelines.output import output_folder, replace_file
 from warehouse.db import reader
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
@@ -105,16 +106,17 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
         rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=until), months=months, shares=shares)
 
 
-def write_report(db: Path, week: date, out_dir: Path, profile: str | None = None) -> tuple[Path, Path]:
-    """Write report-<profile>-<week>.html and .md into ``out_dir``; returns their paths."""
+def write_report(db: Path, week: date, out_dir: Path, profile: str | None = None) -> list[tuple[Path, bool]]:
+    """Write report-<profile>-<week>.html and .md into ``out_dir``; returns each path and whether it replaced an
+    existing file."""
     with reader(db) as con:
         data = gather(con, week, profile)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"report-{data.profile}-{data.week}")
-    html_path, markdown_path = out_dir / f"{stem}.html", out_dir / f"{stem}.md"
-    html_path.write_text(render_html(data), encoding="utf-8")
-    markdown_path.write_text(render_markdown(data), encoding="utf-8")
-    return html_path, markdown_path
+    written = []
+    for path, text in ((out_dir / f"{stem}.html", render_html(data)), (out_dir / f"{stem}.md", render_markdown(data))):
+        written.append((path, replace_file(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))))
+    return written
 
 
 def render_html(data: ReportData) -> str:
@@ -299,8 +301,9 @@ def _nice_ceiling(value: float) -> float:
     return 1.0
 
 
-def export_views(db: Path, out_dir: Path, fmt: str = "parquet") -> list[Path]:
-    """Write each public view to ``out_dir/<view>.<fmt>`` with DuckDB COPY; returns the files written.
+def export_views(db: Path, out_dir: Path, fmt: str = "parquet") -> list[tuple[Path, bool]]:
+    """Write each public view to ``out_dir/<view>.<fmt>`` with DuckDB COPY; returns each file written and
+    whether it replaced an existing one.
 
     COPY TO writes files, which the locked-down reader (external access off) refuses, so this opens its own
     plain read-only connection: it can read and write files but cannot change the warehouse."""
@@ -309,19 +312,19 @@ def export_views(db: Path, out_dir: Path, fmt: str = "parquet") -> list[Path]:
     db = Path(db)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
+    output_folder(out_dir)
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.IOException as exc:
         raise ReportError(f"{db}: cannot open the warehouse ({exc}); is a scan writing to it?") from None
     try:
         present = {name for name, in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for view in (v for v in PUBLIC_VIEWS if v in present):
             target = out_dir / f"{view}.{fmt}"
-            quoted = str(target).replace("'", "''")
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{quoted}' (FORMAT {fmt})")
-            written.append(target)
+            replaced = replace_file(target, lambda temporary: con.execute(
+                f"COPY (SELECT * FROM {view}) TO '{str(temporary).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})"))
+            written.append((target, replaced))
         return written
     finally:
         con.close()

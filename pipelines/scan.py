@@ -26,7 +26,7 @@ from pipelines.fit import score_profile
 from pipelines.skills import extract_posting_skills
 from scrapers.crawl import run_crawl
 from scrapers.sources import Source
-from warehouse.db import reader, writer
+from warehouse.db import check_writable, reader, writer
 from warehouse.load import load_scan
 
 Progress = Callable[[str, int, int], None]
@@ -47,6 +47,7 @@ class ScanSummary:
 
 def crawl_and_load(db: Path, sources: list[Source], origin: str) -> tuple[int, list[dict], int]:
     """Crawl the sources and load what came back; returns (scan_id, statuses, postings added)."""
+    check_writable(db)  # not after the whole crawl
     started = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory(prefix="marketfit-crawl-") as folder:
         statuses = run_crawl(sources, Path(folder))

@@ -70,6 +70,13 @@ def test_backup_refuses_a_folder_in_use_and_restore_refuses_to_overwrite(populat
     assert result.returncode == 2 and "not an empty folder" in result.stderr
     assert [p.name for p in used.iterdir()] == ["notes.txt"]
 
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "link").symlink_to(elsewhere)
+    result = marketfit("backup", str(tmp_path / "link"), "--db", str(populated), check=False)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
     folder = tmp_path / "backup"
     marketfit("backup", str(folder), "--db", str(populated))
     existing = tmp_path / "existing.duckdb"

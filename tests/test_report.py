@@ -129,7 +129,7 @@ def market(tmp_path_factory, embedder):
 
 @pytest.fixture(scope="module")
 def report(market, tmp_path_factory):
-    html_path, markdown_path = write_report(market[0], WEEK, tmp_path_factory.mktemp("out"))
+    (html_path, _), (markdown_path, _) = write_report(market[0], WEEK, tmp_path_factory.mktemp("out"))
     return html_path.read_text(encoding="utf-8"), markdown_path.read_text(encoding="utf-8")
 
 
@@ -236,7 +236,7 @@ def test_report_needs_a_stored_list(market):
 def test_export_writes_each_public_view_and_reads_back(market, tmp_path):
     db = market[0]
     for fmt in ("parquet", "csv"):
-        files = export_views(db, tmp_path / fmt, fmt)
+        files = [path for path, _ in export_views(db, tmp_path / fmt, fmt)]
         assert {f.stem for f in files} == set(PUBLIC_VIEWS)
         check = duckdb.connect()
         with reader(db) as con:
@@ -279,3 +279,43 @@ def test_cli_report_trends_roadmap_and_export(market, tmp_path):
         assert result.returncode == 2 and result.stderr.startswith("error:"), (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "bad").exists()
+
+
+# --- issue 17: writes go through a temporary file renamed into place, never through a link ---
+def test_report_and_export_never_write_through_a_link_and_say_when_they_replace(market, tmp_path):
+    db = market[0]
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    html = out / "report-jordan-2026-03-30.html"
+    html.symlink_to(victim)
+    result = marketfit("report", "--week", "2026-W14", "-o", str(out), env_db=db, check=False)
+    assert result.returncode == 2 and result.stderr.strip() == (
+        f"error: {html}: is a symbolic link; refusing to write through it (remove it or choose another folder)")
+    assert victim.read_text() == "keep me" and html.is_symlink()
+    assert [p.name for p in out.iterdir()] == [html.name]  # no temporary file left behind
+
+    html.unlink()
+    first = marketfit("report", "--week", "2026-W14", "-o", str(out), env_db=db).stdout
+    assert first.splitlines() == [f"wrote {html}", f"wrote {html.with_suffix('.md')}"]
+    again = marketfit("report", "--week", "2026-W14", "-o", str(out), env_db=db).stdout
+    assert again.splitlines() == [f"replaced {html}", f"replaced {html.with_suffix('.md')}"]
+    assert sorted(p.name for p in out.iterdir()) == [html.name, html.with_suffix(".md").name]
+
+    exported = tmp_path / "export"
+    exported.mkdir()
+    (exported / "postings_current.csv").symlink_to(victim)
+    result = marketfit("export", "--format", "csv", "-o", str(exported), env_db=db, check=False)
+    assert result.returncode == 2 and "postings_current.csv: is a symbolic link" in result.stderr
+    assert victim.read_text() == "keep me"
+
+
+def test_report_to_a_file_instead_of_a_folder_is_one_line(market, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    for command in (["report", "--week", "2026-W14"], ["export"]):
+        result = marketfit(*command, "-o", str(a_file), env_db=market[0], check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip() == f"error: {a_file}: is a file, not a folder (-o takes a folder)"
+    assert a_file.read_text() == "mine"

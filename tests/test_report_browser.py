@@ -28,7 +28,7 @@ def chromium(folder: Path, *args: str) -> subprocess.CompletedProcess:
 def rendered(tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("browser")
     db, _ = seed_market(folder, embedder)
-    html_path, _ = write_report(db, WEEK, folder / "out")
+    (html_path, _), _ = write_report(db, WEEK, folder / "out")
     return folder, html_path
 
 

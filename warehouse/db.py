@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,17 +97,58 @@ def _connect_with_retry(path: Path, read_only: bool, config: dict, wait_s: float
             time.sleep(0.2)
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK the open transaction, if any: a COMMIT that failed (a full disk) has ended it already, and the
+    error to report is the one that stopped it, not "cannot rollback - no transaction is active"."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
+
+
+def check_writable(db: Path) -> None:
+    """Refuse, before any work, a warehouse that cannot be written: its folder (for the file and its
+    write-ahead log) must take a new file, and an existing file must open for writing. Trying is the only
+    honest check (root passes every permission test, yet not a read-only mount)."""
+    db = Path(db)
+    for path, attempt in ((db.parent, _try_new_file), (db, _try_open_for_writing)):
+        try:
+            attempt(path)
+        except OSError as exc:
+            raise WarehouseError(f"{path}: cannot write the warehouse here: {exc.strerror}; choose another --db"
+                                 ) from None
+
+
+def _try_new_file(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+def _try_open_for_writing(db: Path) -> None:
+    if db.exists():
+        with db.open("r+b"):
+            pass
+
+
 @contextmanager
 def writer(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The read-write connection, migrated; waits (60 s) while another writer holds the file."""
+    """The read-write connection, migrated; waits (60 s) while another writer holds the file.
+
+    A write the disk refuses (full, read-only) ends as WarehouseError naming the file; the transaction
+    that failed is rolled back, so the warehouse is as it was before it."""
     db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect_with_retry(db, False, {}, _lock_wait(60.0) if wait_s is None else wait_s)
+    check_writable(db)
     try:
-        migrate(con)
-        yield con
-    finally:
-        con.close()
+        con = _connect_with_retry(db, False, {}, _lock_wait(60.0) if wait_s is None else wait_s)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+    except (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException) as exc:  # a failed COMMIT
+        raise WarehouseError(f"{db}: cannot write the warehouse: {str(exc).splitlines()[0]}; it is as it was "
+                             "before this step") from None
 
 
 @contextmanager
@@ -153,6 +195,8 @@ def backup_warehouse(db: Path, folder: Path) -> None:
     db, folder = Path(db), Path(folder)
     if not db.exists():
         raise FileNotFoundError(f"{db}: no warehouse here yet (run `marketfit scan` or `marketfit demo` first)")
+    if folder.is_symlink():  # EXPORT would write wherever the link points
+        raise WarehouseError(f"{folder}: is a symbolic link; back up into a new folder, not through a link")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise WarehouseError(f"{folder}: already exists and is not an empty folder; back up into a new folder")
     created = not folder.exists()

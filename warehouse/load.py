@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from scrapers.normalise import valid_unicode
+from warehouse.db import rollback
 
 STAGED_COLUMNS = {
     "posting_id": "VARCHAR", "ats": "VARCHAR", "board": "VARCHAR", "native_id": "VARCHAR",
@@ -84,7 +85,7 @@ def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: s
         con.execute("UPDATE scans SET finished_at = now() WHERE scan_id = ?", [scan_id])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return scan_id
 
