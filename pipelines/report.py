@@ -31,6 +31,7 @@ PUBLIC_VIEWS = ("postings_current", "scan_log", "fit_ranked", "fit_companies", "
 EXPORT_FORMATS = ("parquet", "csv")
 TREND_WEEKS = 13
 SHOWN_TARGETS = 20
+SHOWN_TITLE_CHARS = 120
 CHART_SKILLS = 5
 MIX_COMPANIES = 8
 PALETTE = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#db2777")
@@ -122,12 +123,31 @@ def write_report(db: Path, week: date, out_dir: Path, profile: str | None = None
 def render_html(data: ReportData) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                                      lstrip_blocks=True)
+    environment.filters["bdi"] = bdi
+    environment.filters["shown_title"] = lambda text: bdi(shown_title(text))
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         data=data, shown=data.targets[:SHOWN_TARGETS],
         noted=[t for t in data.targets if t["pitch_notes"]],
         rising_chart=rising_chart(data.rising), share_chart=share_chart(data.months, data.shares),
         mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), percent=_percent, signed=_signed)
+
+
+def bdi(text: object) -> Markup:
+    """Posting or resume text escaped and isolated in <bdi>: a right-to-left override (U+202E) in a title
+    cannot reorder the text around it."""
+    return Markup("<bdi>%s</bdi>") % ("" if text is None else str(text))
+
+
+def isolated(text: str) -> str:
+    """Text between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: <bdi> for where no HTML is (an SVG label)."""
+    return f"\u2068{text}\u2069"
+
+
+def shown_title(text: object) -> str:
+    """A title cut to SHOWN_TITLE_CHARS for display (the warehouse keeps it whole)."""
+    title = "" if text is None else " ".join(str(text).split())
+    return title if len(title) <= SHOWN_TITLE_CHARS else title[:SHOWN_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def markdown_text(text: object) -> str:
@@ -143,7 +163,7 @@ def render_markdown(data: ReportData) -> str:
              "| # | company | score | best role | fit | open roles | hire types | change | why |",
              "|---|---|---|---|---|---|---|---|---|"]
     for t in data.targets[:SHOWN_TARGETS]:
-        lines.append(f"| {t['rank']} | {md(t['company'])} | {t['score']:.1f} | {md(t['best_title'] or '')} | "
+        lines.append(f"| {t['rank']} | {md(t['company'])} | {t['score']:.1f} | {md(shown_title(t['best_title']))} | "
                      f"{t['best_fit']:.0f} | {t['open_roles']} | {md(t['hire_type_mix'])} | {t['change']} | "
                      f"{md(t['reason'])} |")
     for t in data.dropped:
@@ -151,7 +171,7 @@ def render_markdown(data: ReportData) -> str:
     lines += ["", "## Pitch notes", ""]
     for t in (t for t in data.targets if t["pitch_notes"]):
         notes = t["pitch_notes"]
-        lines += [f"### {t['rank']}. {md(t['company'])}: {md(notes['title'])} (fit {notes['fit']:.0f})", "",
+        lines += [f"### {t['rank']}. {md(t['company'])}: {md(shown_title(notes['title']))} (fit {notes['fit']:.0f})", "",
                   md(notes["advice"]), ""]
         lines += [f"- Lead with: {md(b['bullet'])}" + ("" if b["quantified"] else " **(add a number)**")
                   + f" (answers: {md(b['answers'])})" for b in notes["lead_with"]] \
@@ -171,7 +191,7 @@ def render_markdown(data: ReportData) -> str:
               "| # | skill | postings moved up a band | demand share | growth 13w | e.g. |",
               "|---|---|---|---|---|---|"]
     for r in data.roadmap:
-        examples = "; ".join(f"{e['company']}: {e['title']} ({e['fit_before']:.0f} → {e['fit_after']:.0f})"
+        examples = "; ".join(f"{e['company']}: {shown_title(e['title'])} ({e['fit_before']:.0f} → {e['fit_after']:.0f})"
                              for e in r["examples"])
         lines.append(f"| {r['rank']} | {md(r['skill'])} | {r['postings_moved']} | {_percent(r['demand_share'])} | "
                      f"{_signed(r['growth_13w'])} | {md(examples)} |")
@@ -262,7 +282,7 @@ def mix_chart(targets: list[dict]) -> Markup:
         counts = {"bandwidth": t["bandwidth_roles"] or 0, "expertise": t["expertise_roles"] or 0}
         counts["unclassified"] = t["open_roles"] - counts["bandwidth"] - counts["expertise"]
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="label">'
-                     f'{html.escape(t["company"])}</text>')
+                     f'{html.escape(isolated(t["company"]))}</text>')
         x = float(label_w)
         for kind, n in counts.items():
             if n <= 0:

@@ -319,3 +319,22 @@ def test_report_to_a_file_instead_of_a_folder_is_one_line(market, tmp_path):
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip() == f"error: {a_file}: is a file, not a folder (-o takes a folder)"
     assert a_file.read_text() == "mine"
+
+
+def test_report_isolates_bidirectional_text_and_cuts_long_titles_for_display(market):
+    """issue 17: a U+202E override stays inside its <bdi>; a 5,000-character title shows as 120 characters."""
+    from pipelines.report import SHOWN_TITLE_CHARS, render_html, render_markdown
+
+    with reader(market[0]) as con:
+        data = gather(con, WEEK)
+    override = "Engineer \u202eredaeL"
+    data.targets[0]["company"] = override
+    data.targets[0]["best_title"] = "Staff " + "very " * 1000 + "long title"
+    page, markdown = render_html(data), render_markdown(data)
+    assert f"<bdi>{override}</bdi>" in page
+    outside = page.replace(f"<bdi>{override}</bdi>", "").replace(f"\u2068{override}\u2069", "")  # SVG: FSI..PDI
+    assert "\u202e" not in outside  # every occurrence is isolated
+    assert "very " * 1000 not in page and "very " * 1000 not in markdown
+    shown = "Staff " + "very " * 1000
+    cut = shown[:SHOWN_TITLE_CHARS - 1].rstrip() + "…"
+    assert f"<bdi>{cut}</bdi>" in page and cut in markdown
