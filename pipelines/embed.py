@@ -3,11 +3,13 @@
 Texts are keyed by the sha256 of the exact embedded text; the model runs with
 no database connection open, and each batch is written in its own short write.
 Pending texts go to the model shortest first, so each batch pads to similar lengths
-(SentenceTransformer.encode sorts by length only within one call).
+(SentenceTransformer.encode sorts by length only within one call). A scan claims the texts it will embed
+(embedding_claims), so a second scan running at the same time skips them rather than embedding them again.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,9 +19,10 @@ import pyarrow as pa
 
 from models.embedder import DIMENSIONS, MODEL_KEY, Embedder
 from scrapers.normalise import content_hash, embedding_text
-from warehouse.db import writer
+from warehouse.db import rollback, writer
 
 BATCH = 256
+CLAIM_LIFETIME_S = 3600  # a claim this old is from a scan that died (a batch takes seconds to minutes)
 
 
 def _store(db: Path, hashes: list[str], vectors: np.ndarray) -> None:
@@ -31,6 +34,33 @@ def _store(db: Path, hashes: list[str], vectors: np.ndarray) -> None:
     with writer(db) as con:
         con.register("new_vectors", table)
         con.execute("INSERT INTO embeddings SELECT * FROM new_vectors ON CONFLICT DO NOTHING")
+        con.execute("DELETE FROM embedding_claims WHERE model = ? AND content_hash IN (SELECT unnest(?))",
+                    [MODEL_KEY, hashes])
+
+
+def _claim_pending(db: Path, claimant: str) -> list[tuple[str, str, str]]:
+    """The posting texts with no vector yet and no live claim, claimed for ``claimant`` in the same write
+    (one writer at a time, so two scans never claim the same text), shortest first."""
+    with writer(db) as con:
+        con.execute("BEGIN")
+        try:
+            con.execute(f"DELETE FROM embedding_claims WHERE claimed_at < now() - INTERVAL {CLAIM_LIFETIME_S} SECOND")
+            pending = con.execute("""
+                SELECT * FROM (
+                    SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
+                    WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash
+                                                                   AND e.model = $1)
+                      AND NOT EXISTS (SELECT 1 FROM embedding_claims c WHERE c.content_hash = p.content_hash
+                                                                         AND c.model = $1)
+                    ORDER BY p.content_hash)
+                ORDER BY length(title) + length(description), content_hash""", [MODEL_KEY]).fetchall()
+            con.execute("INSERT INTO embedding_claims SELECT unnest($1), $2, $3, now()",
+                        [[row[0] for row in pending], MODEL_KEY, claimant])
+            con.execute("COMMIT")
+        except BaseException:
+            rollback(con)
+            raise
+    return pending
 
 
 def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, np.ndarray]:
@@ -44,20 +74,21 @@ def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str,
 
 
 def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], None] | None = None) -> int:
-    """Embed every stored posting text that has no vector for this model yet; returns how many."""
-    with writer(db) as con:
-        pending = con.execute("""
-            SELECT * FROM (
-                SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
-                WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash AND e.model = ?)
-                ORDER BY p.content_hash)
-            ORDER BY length(title) + length(description), content_hash""", [MODEL_KEY]).fetchall()
-    for start in range(0, len(pending), BATCH):
-        batch = pending[start:start + BATCH]
-        vectors = embedder.encode([embedding_text(title, description) for _, title, description in batch])
-        _store(db, [row[0] for row in batch], vectors)
-        if progress:
-            progress(min(start + BATCH, len(pending)), len(pending))
+    """Embed every stored posting text that has no vector for this model yet and that no other running scan
+    has claimed; returns how many this call embedded."""
+    claimant = uuid.uuid4().hex
+    pending = _claim_pending(db, claimant)
+    try:
+        for start in range(0, len(pending), BATCH):
+            batch = pending[start:start + BATCH]
+            vectors = embedder.encode([embedding_text(title, description) for _, title, description in batch])
+            _store(db, [row[0] for row in batch], vectors)
+            if progress:
+                progress(min(start + BATCH, len(pending)), len(pending))
+    finally:
+        if pending:  # what an error left unembedded is free for the next scan
+            with writer(db) as con:
+                con.execute("DELETE FROM embedding_claims WHERE claimed_by = ?", [claimant])
     return len(pending)
 
 
