@@ -27,6 +27,7 @@ from rich.table import Table
 
 from models.embedder import DeviceError, resolve_device  # bench/perf: --device
 from models.profile import ProfileError, load_profile
+from pipelines.output import OutputError, replace_file
 from scrapers.files import PostingsFileError, read_postings_file
 from scrapers.sources import SourcesError, load_sources
 from warehouse.db import WarehouseError, reader, resolve_db_path
@@ -52,7 +53,8 @@ def user_errors() -> Iterator[None]:
     """Turn a user's mistake into one clear line on stderr and exit code 2."""
     try:
         yield
-    except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError) as exc:
+    except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError,
+            OutputError) as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
@@ -116,7 +118,8 @@ def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML f
 def _write_jsonl(rows: list[dict], output: Path | None) -> None:
     text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with user_errors():
+            replace_file(output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     else:
         sys.stdout.write(text)
 
@@ -303,7 +306,8 @@ def demo(db: DbOption = None, device: DeviceOption = "auto") -> None:
         sources = [dataclasses.replace(s, url=f"{server.base_url}/{s.ats}/{s.board}.json")
                    for s in load_sources(DEMO / "sources.toml")]
         console.print(f"Replaying {len(sources)} recorded boards from {server.base_url} (offline)")
-        _print_summary(_scan(path, sources, "demo", [profile], device))
+        with user_errors():
+            _print_summary(_scan(path, sources, "demo", [profile], device))
     with reader(path) as con:
         postings = con.execute("""
             SELECT round(fit_score)::INTEGER AS fit, company, title, hire_type AS hire,
@@ -458,7 +462,6 @@ _TARGET_COLUMNS = ["profile", "rank", "company", "score", "open_roles", "best_fi
 @contextmanager
 def insight_errors() -> Iterator[None]:
     """user_errors, plus what the targets, roadmap and report steps refuse."""
-    from pipelines.output import OutputError
     from pipelines.report import ReportError
     from pipelines.roadmap import RoadmapError
     from pipelines.targets import TargetsError
@@ -466,7 +469,7 @@ def insight_errors() -> Iterator[None]:
     with user_errors():
         try:
             yield
-        except (TargetsError, RoadmapError, ReportError, OutputError) as exc:
+        except (TargetsError, RoadmapError, ReportError) as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
 

@@ -129,3 +129,16 @@ def test_a_fifo_as_any_input_file_is_refused_without_hanging(tmp_path):
         assert result.stderr.startswith(f"error: {path}: not a regular file"), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert not db.exists()
+
+
+def test_an_output_file_that_is_a_symlink_is_refused_not_written_through(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    output = tmp_path / "out.jsonl"
+    output.symlink_to(victim)
+    postings = tmp_path / "p.jsonl"
+    postings.write_text('{"id": 1, "title": "Engineer", "description": "Build things in Python"}\n')
+    result = marketfit("skills", str(postings), "-o", str(output), check=False)
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {output}: is a symbolic link")
+    assert victim.read_text() == "keep me" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.jsonl", "p.jsonl", "victim.txt"]
