@@ -268,7 +268,7 @@ def sql(query: str, db: DbOption = None, fmt: FormatOption = "table",
             raise _error_exit(f"query stopped after {timeout:g} s (--timeout sets how long it may run)") from None
         except (duckdb.OutOfMemoryException, MemoryError):
             raise _error_exit(f"query ran out of memory (--memory-limit {memory_limit}); select fewer "
-                                    "rows or columns, or raise the limit") from None
+                              "rows or columns, or raise the limit") from None
         except duckdb.Error as exc:  # the first line says what; the rest points into the query
             raise _error_exit(str(exc).splitlines()[0]) from None
         finally:
