@@ -10,10 +10,12 @@ from typing import Any
 
 # The posting contract: every parser fills what its source offers, None elsewhere.
 POSTING_FIELDS: tuple[str, ...] = (
-    "ats",              # greenhouse | lever | ashby | workable | smartrecruiters | recruitee | personio | jsonld | file
+    "ats",              # greenhouse | lever | ashby | workable | smartrecruiters | recruitee | personio | jsonld
+                        # | workday | bamboohr | hn | file
     "board",            # board token / slug / host the posting came from
     "native_id",        # the source's own id for the posting (string)
-    "company",
+    "company",          # as the sources file names it (the user's spelling is the company)
+    "company_source_name",  # the company as the source's payload spells it, where it names one
     "title",
     "location",         # human-readable location text
     "remote",           # "remote" | "hybrid" | "onsite" | None

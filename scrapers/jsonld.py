@@ -172,11 +172,13 @@ def parse_job(job: dict, *, company: str | None, board: str) -> dict:
                  # postings on one page with neither id nor a URL of their own: page and title tell them apart
                  or hashlib.sha1(f"{url or ''}\x1f{title or ''}".encode()).hexdigest()[:16])
     kinds = _texts(item.get("jobLocationType"))
+    organisation = _text(item.get("hiringOrganization"))
     return new_posting(
         ats="jsonld",
         board=board,
         native_id=native_id,
-        company=_text(item.get("hiringOrganization")) or company,
+        company=company or organisation,  # a page read without a source (parse_page) names its own
+        company_source_name=organisation,
         title=title,
         location=_location(item),
         remote="remote" if any(kind.upper() == "TELECOMMUTE" for kind in kinds) else None,

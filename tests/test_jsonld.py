@@ -210,13 +210,14 @@ def test_crawl_pages_and_a_sitemap_into_the_warehouse(db, site):
     assert "no schema.org JobPosting" in statuses[4]["error"] and "404" in statuses[5]["error"]
     assert added == 7
     with reader(db) as con:
-        rows = con.execute("""SELECT company, title, remote, salary_min, url FROM postings
+        rows = con.execute("""SELECT company, title, remote, salary_min, url, company_source_name FROM postings
                               WHERE ats = 'jsonld' AND board = '127.0.0.1' ORDER BY title""").fetchall()
         raw_pages = con.execute("SELECT DISTINCT raw->>'$.page_url' FROM posting_versions ORDER BY 1").fetchall()
     assert [r[1] for r in rows] == ["Backend Engineer (Go)", "Customs Documentation Specialist",
                                     "Data Analyst, Patient Outcomes", "Frontend Developer", "Patient Support Lead",
                                     "Senior Data Engineer", "Warehouse Shift Lead"]
-    assert rows[4][0] == "Orchard Lane Health" and rows[4][2] == "remote"  # found through the sitemap
+    assert rows[4][2] == "remote"  # found through the sitemap
+    assert (rows[4][0], rows[4][5]) == ("Orchard Lane", "Orchard Lane Health")  # the source's name, its spelling
     assert rows[3][3] == 4200.0 and rows[3][4] == f"{site}/vacatures/frontend-developer"
     assert (f"{site}/jobs/support-lead.html",) in raw_pages
 

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.scan import crawl_and_load
+from scrapers.sources import Source
 from tests.helpers import FIXTURES
 from warehouse import db as db_module
 from warehouse.db import reader, writer
@@ -108,6 +109,21 @@ def test_crash_inside_load_leaves_the_warehouse_as_it_was(db, board_sources, mon
         crawl_and_load(db, board_sources, "second")
     assert _count(db, "SELECT count(*) FROM scans") == 1
     assert _count(db, "SELECT count(*) FROM postings") == 16
+
+
+def test_the_sources_file_names_the_company_and_the_payloads_spelling_is_kept(db, tmp_path):
+    """Two Greenhouse boards whose payloads both say "Gong.io" stay two companies, as the user named them."""
+    from scrapers.replay import ReplayServer
+
+    with ReplayServer(FIXTURES / "ats") as server:
+        url = f"{server.base_url}/greenhouse/gongio_list.json"
+        sources = [Source("Gong", "greenhouse", "gongio", url, allow_hosts=("127.0.0.1",)),
+                   Source("Gong Mirror", "greenhouse", "gong-mirror", url, allow_hosts=("127.0.0.1",))]
+        crawl_and_load(db, sources, "two boards, one payload name")
+    with reader(db) as con:
+        rows = con.execute("""SELECT board, company, company_source_name, count(*) FROM postings_current
+                              GROUP BY ALL ORDER BY board""").fetchall()
+    assert rows == [("gong-mirror", "Gong Mirror", "Gong.io", 3), ("gongio", "Gong", "Gong.io", 3)]
 
 
 def test_views_exist_with_their_documented_columns(db):

@@ -28,6 +28,7 @@ STAGED_COLUMNS = {
     "salary_min_annual": "DOUBLE", "salary_max_annual": "DOUBLE", "salary_source": "VARCHAR",
     "country": "VARCHAR", "city": "VARCHAR", "region": "VARCHAR", "employment_type_code": "VARCHAR",
     "seniority": "VARCHAR",
+    "company_source_name": "VARCHAR",  # migration 009
 }
 # the postings columns a scan writes, by name; first_seen, last_seen, closed_at and last_scan_id come from the scan
 _POSTING_COLUMNS = tuple(c for c in STAGED_COLUMNS if c != "raw")
