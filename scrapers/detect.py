@@ -2,7 +2,8 @@
 
 The result is a ready [[source]] entry for the sources file; the company name is only a guess
 from the slug. An extra "url" (the board's API URL) comes back where the default API host
-would be wrong: Lever's EU instance (api.eu.lever.co) and Personio's .com host. Greenhouse EU
+would be wrong: Lever's EU instance (api.eu.lever.co) and Personio's .com host; and for Workday, whose
+careers site (https://acme.wd5.myworkdayjobs.com) is always needed. Greenhouse EU
 boards (*.eu.greenhouse.io) need none: their JSON is served by the global boards-api host.
 """
 
@@ -15,6 +16,7 @@ _GREENHOUSE_PAGES = {"boards.greenhouse.io", "job-boards.greenhouse.io",
                      "boards.eu.greenhouse.io", "job-boards.eu.greenhouse.io"}
 _GREENHOUSE_API = {"boards-api.greenhouse.io", "boards-api.eu.greenhouse.io", "api.greenhouse.io"}
 _NOT_BOARDS = {"www", "api", "app", "apply", "jobs", "careers"}  # subdomains that are not tenants
+_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Za-z]{2})?")  # the optional first segment of a Workday page: en-US, fr-FR
 
 
 def _after(path: list[str], *prefix: str) -> str | None:
@@ -29,8 +31,20 @@ def _tenant(host: str, domain: str) -> str | None:
     return sub if sub != host and "." not in sub and sub not in _NOT_BOARDS else None
 
 
+def _workday_board(host: str, path: list[str]) -> str | None:
+    """'tenant/site_id' of a Workday careers page (/en-US/External/job/...) or CXS API URL (/wday/cxs/t/s/...)."""
+    tenant = host.split(".", 1)[0]
+    if path[:2] == ["wday", "cxs"]:
+        return f"{path[2]}/{path[3]}" if len(path) > 3 else None
+    if path and _LOCALE.fullmatch(path[0]):
+        path = path[1:]
+    return f"{tenant}/{path[0]}" if path and tenant and path[0] != "job" else None
+
+
 def _match(host: str, path: list[str], query: dict[str, list[str]]) -> tuple[str, str | None] | None:
     first = path[0] if path else None
+    if host.endswith(".myworkdayjobs.com"):
+        return "workday", _workday_board(host, path)
     if host in _GREENHOUSE_PAGES:
         return "greenhouse", (query.get("for") or [None])[0] if first == "embed" else first
     if host in _GREENHOUSE_API:
@@ -75,9 +89,11 @@ def detect_source(url: str) -> dict | None:
     if found is None or not found[1]:
         return None
     ats, board = found
-    source = {"company": _company(board), "ats": ats, "board": board}
+    source = {"company": _company(board.split("/", 1)[0]), "ats": ats, "board": board}
     if host in ("jobs.eu.lever.co", "api.eu.lever.co"):
         source["url"] = f"https://api.eu.lever.co/v0/postings/{board}?mode=json"
+    elif ats == "workday":
+        source["url"] = f"https://{host}"
     elif host.endswith(".jobs.personio.com"):
         source["url"] = f"https://{board}.jobs.personio.com/xml"
     return source

@@ -1,12 +1,14 @@
 """A loopback HTTP server that replays recorded board responses (demo, tests, benchmark).
 
 Files under ``root`` are served by path: ``/greenhouse/anthropic.json`` →
-``root/greenhouse/anthropic.json``. It binds 127.0.0.1 on a free port and never
-touches the internet.
+``root/greenhouse/anthropic.json``. A POST with a JSON body holding an ``offset`` (Workday's paged
+CXS list, the one POST API replayed) is answered from ``root/<path>/<offset>.json``. It binds 127.0.0.1
+on a free port and never touches the internet.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +18,16 @@ from pathlib import Path
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            offset = int(body["offset"])
+        except (ValueError, TypeError, KeyError):
+            self.send_error(400, "expected a JSON body with an offset")
+            return
+        self.path = f"{self.path.split('?', 1)[0].rstrip('/')}/{offset}.json"
+        self.do_GET()
 
 
 class ReplayServer:

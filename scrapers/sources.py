@@ -82,6 +82,12 @@ def load_sources(path: Path) -> list[Source]:
             raise SourcesError(f"{where}: url must be an http(s) URL")
         if entry["ats"] == "jsonld" and url is None:  # jsonld: no board API to default to
             raise SourcesError(f"{where}: ats 'jsonld' needs the url of the careers page or sitemap")
+        if entry["ats"] == "workday":
+            if url is None:  # the wdN shard of the host cannot be derived from the tenant
+                raise SourcesError(f"{where}: ats 'workday' needs the url of the careers site "
+                                   f"(https://TENANT.wdN.myworkdayjobs.com)")
+            if not re.fullmatch(r"[^/\s]+/[^/\s]+", entry["board"]):
+                raise SourcesError(f"{where}: a workday board is 'tenant/site_id', got {entry['board']!r}")
         sources.append(Source(**entry, allow_hosts=allow_hosts))
     return sources
 

@@ -8,6 +8,7 @@ Review the diff before committing: a golden change is a parser behaviour change.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapers.ats import SPIDERS
@@ -33,24 +34,34 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
                ("microdata.html", "Tulpwerk", "tulpwerk.example"),
                ("jobs/data-analyst.html", "Orchard Lane", "careers.example.test"),
                ("jobs/support-lead.html", "Orchard Lane", "careers.example.test")],
+    "workday": [("brightwater_detail_grid-reliability-engineer.json", "Brightwater", "brightwater/Careers"),
+                ("brightwater_detail_water-quality-analyst.json", "Brightwater", "brightwater/Careers"),
+                ("brightwater_detail_field-operations-apprentice.json", "Brightwater", "brightwater/Careers")],
 }
+# ATS whose payloads here are posting details: parse_job's input, one posting each
+DETAIL_PAYLOADS = ("smartrecruiters", "workday")
+# Workday dates are relative ("Posted 3 Days Ago"): read against this crawl time
+PARSE_OPTIONS: dict[str, dict] = {"workday": {"crawled_at": datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)}}
+
+
+def parse(ats: str, job, company: str, board: str) -> dict:
+    """One raw job through its ATS's parse_job, as the spider calls it."""
+    return SPIDERS[ats].parse_job(job, company=company, board=board, **PARSE_OPTIONS.get(ats, {}))
 
 
 def raw_jobs(ats: str, name: str) -> list:
     """The raw jobs in one recorded payload, decoded the way the spider decodes it."""
     spider = SPIDERS[ats]
     payload = spider.decode((FIXTURES / ats / name).read_text(encoding="utf-8"))
-    # SmartRecruiters payloads are posting details: parse_job's input, one posting each
-    return [payload] if ats == "smartrecruiters" else list(spider.jobs(payload))
+    return [payload] if ats in DETAIL_PAYLOADS else list(spider.jobs(payload))
 
 
 def postings(ats: str) -> list[dict]:
     """Every fixture of one ATS through the spider's pure functions, ``raw`` dropped."""
-    spider = SPIDERS[ats]
     result = []
     for name, company, board in CASES[ats]:
         for job in raw_jobs(ats, name):
-            posting = spider.parse_job(job, company=company, board=board)
+            posting = parse(ats, job, company, board)
             posting.pop("raw")
             result.append(posting)
     return result

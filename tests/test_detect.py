@@ -59,6 +59,14 @@ def test_detects_board(url, ats, board):
     ("https://api.eu.lever.co/v0/postings/mobileye?mode=json", "mobileye",
      "https://api.eu.lever.co/v0/postings/mobileye?mode=json"),
     ("https://acme-gmbh.jobs.personio.com/", "acme-gmbh", "https://acme-gmbh.jobs.personio.com/xml"),
+    # Workday: the careers site, with or without a locale segment, a job page, the CXS API
+    ("https://acme.wd5.myworkdayjobs.com/en-US/External", "acme/External", "https://acme.wd5.myworkdayjobs.com"),
+    ("https://salesforce.wd12.myworkdayjobs.com/External_Career_Site", "salesforce/External_Career_Site",
+     "https://salesforce.wd12.myworkdayjobs.com"),
+    ("https://intel.wd1.myworkdayjobs.com/fr-FR/External/job/Santa-Clara/Engineer_JR0271234", "intel/External",
+     "https://intel.wd1.myworkdayjobs.com"),
+    ("https://nvidia.wd5.myworkdayjobs.com/wday/cxs/nvidia/NVIDIAExternalCareerSite/jobs",
+     "nvidia/NVIDIAExternalCareerSite", "https://nvidia.wd5.myworkdayjobs.com"),
 ])
 def test_non_default_api_host_comes_back_as_url(url, board, api):
     source = detect_source(url)
@@ -85,7 +93,7 @@ def test_company_is_a_title_cased_guess(board, company):
     "https://jobs.workable.com/search?query=python",            # Workable's job search, not a tenant
     "https://www.recruitee.com/",
     "https://api.lever.co/v1/opportunities",                    # the authenticated API, no board
-    "https://salesforce.wd12.myworkdayjobs.com/External_Career_Site",  # an ATS without a spider
+    "https://acme.wd5.myworkdayjobs.com/en-US/",                # a Workday host, no site named
     "not a url",
     "",
 ])

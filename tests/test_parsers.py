@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from scrapers.ats import SPIDERS, ashby, greenhouse, lever, personio, recruitee, smartrecruiters, workable
 from scrapers.items import POSTING_FIELDS
-from tests.regen_golden import CASES, FIXTURES, GOLDEN, postings, raw_jobs, render, write
+from tests.regen_golden import CASES, FIXTURES, GOLDEN, parse, postings, raw_jobs, render, write
 
 
 def _payload(ats: str, name: str):
@@ -54,7 +54,7 @@ def test_golden(ats):
 def test_postings_keep_contract_and_raw(ats):
     for name, company, board in CASES[ats]:
         for job in raw_jobs(ats, name):
-            posting = SPIDERS[ats].parse_job(job, company=company, board=board)
+            posting = parse(ats, job, company, board)
             assert tuple(posting) == POSTING_FIELDS
             assert posting["ats"] == ats and posting["board"] == board
             assert isinstance(posting["native_id"], str) and posting["title"]

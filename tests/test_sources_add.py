@@ -18,6 +18,8 @@ from tests.helpers import marketfit
     ("https://ottonova.jobs.personio.com/job/2747443",
      {"company": "Ottonova", "ats": "personio", "board": "ottonova", "url": "https://ottonova.jobs.personio.com/xml"}),
     ("jobs.ashbyhq.com/wealth-com", {"company": "Wealth Com", "ats": "ashby", "board": "wealth-com"}),
+    ("https://acme.wd5.myworkdayjobs.com/en-US/External",
+     {"company": "Acme", "ats": "workday", "board": "acme/External", "url": "https://acme.wd5.myworkdayjobs.com"}),
     # no ATS pattern: the page itself, read for schema.org JobPostings
     ("https://careers.acme-robotics.example/open-roles?team=all",
      {"company": "Acme Robotics", "ats": "jsonld", "board": "careers.acme-robotics.example",

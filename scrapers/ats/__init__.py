@@ -1,6 +1,7 @@
 """One module per ATS; SPIDERS maps an ATS name to its spider class."""
 
-from scrapers.ats import ashby, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable
+from scrapers.ats import (ashby, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable,
+                          workday)
 from scrapers.ats.base import AtsSpider
 
 SPIDERS: dict[str, type[AtsSpider]] = {
@@ -14,5 +15,6 @@ SPIDERS: dict[str, type[AtsSpider]] = {
         recruitee.RecruiteeSpider,
         personio.PersonioSpider,
         jsonld.JsonLdSpider,  # schema.org JobPosting pages and sitemaps (any host)
+        workday.WorkdaySpider,
     )
 }

@@ -75,6 +75,16 @@ class AtsSpider(scrapy.Spider):
     def reject(self, job: Any, reason: str) -> None:
         self.rejects.append({"reason": reason, "raw": job})
 
+    def detail_failed(self, failure: Failure) -> None:
+        """A posting whose detail request (cb_kwargs ``item``: its list entry) cannot be fetched is a
+        reject, not a failed board."""
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status} from {request.url}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()} ({request.url})"
+        self.reject(request.cb_kwargs["item"], reason)
+
     def fail(self, error: str, status: str = "failed") -> None:
         self.status = status
         self.error = error

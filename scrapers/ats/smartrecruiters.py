@@ -9,7 +9,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
 
 from scrapers.ats.base import AtsSpider
@@ -119,8 +118,3 @@ class SmartRecruitersSpider(AtsSpider):
             yield parse_job(type(self).decode(response.text), company=self.source.company, board=self.source.board)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             self.reject(item, f"{exc.__class__.__name__}: {exc}")
-
-    def detail_failed(self, failure: Failure) -> None:
-        """A posting whose detail cannot be fetched is a reject, not a failed board."""
-        request = failure.request
-        self.reject(request.cb_kwargs["item"], f"{failure.type.__name__}: {failure.getErrorMessage()} ({request.url})")
