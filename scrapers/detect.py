@@ -68,7 +68,8 @@ def _match(host: str, path: list[str], query: dict[str, list[str]]) -> tuple[str
     if host == "api.smartrecruiters.com":
         return "smartrecruiters", _after(path, "v1", "companies")
     for domain, ats in (("workable.com", "workable"), ("recruitee.com", "recruitee"),
-                        ("jobs.personio.de", "personio"), ("jobs.personio.com", "personio")):
+                        ("jobs.personio.de", "personio"), ("jobs.personio.com", "personio"),
+                        ("bamboohr.com", "bamboohr")):
         if tenant := _tenant(host, domain):
             return ats, tenant
     return None

@@ -37,6 +37,8 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
     "workday": [("brightwater_detail_grid-reliability-engineer.json", "Brightwater", "brightwater/Careers"),
                 ("brightwater_detail_water-quality-analyst.json", "Brightwater", "brightwater/Careers"),
                 ("brightwater_detail_field-operations-apprentice.json", "Brightwater", "brightwater/Careers")],
+    # bamboohr: a list payload; each posting's detail beside it as <stem without _list>_detail_<id>.json
+    "bamboohr": [("fernwood_list.json", "Fernwood Analytics", "fernwood")],
 }
 # ATS whose payloads here are posting details: parse_job's input, one posting each
 DETAIL_PAYLOADS = ("smartrecruiters", "workday")
@@ -53,6 +55,11 @@ def raw_jobs(ats: str, name: str) -> list:
     """The raw jobs in one recorded payload, decoded the way the spider decodes it."""
     spider = SPIDERS[ats]
     payload = spider.decode((FIXTURES / ats / name).read_text(encoding="utf-8"))
+    if ats == "bamboohr":
+        stem = name.removesuffix("_list.json")
+        return [{"listing": item, "detail": spider.decode((FIXTURES / ats / f"{stem}_detail_{item['id']}.json")
+                                                          .read_text(encoding="utf-8"))}
+                for item in spider.jobs(payload)]
     return [payload] if ats in DETAIL_PAYLOADS else list(spider.jobs(payload))
 
 

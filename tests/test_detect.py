@@ -41,6 +41,10 @@ from scrapers.detect import detect_source
     # Personio
     ("https://ottonova.jobs.personio.de/job/2747443", "personio", "ottonova"),
     ("https://clark.jobs.personio.de/xml", "personio", "clark"),
+    # BambooHR
+    ("https://flyio.bamboohr.com/careers", "bamboohr", "flyio"),
+    ("https://flyio.bamboohr.com/careers/143", "bamboohr", "flyio"),
+    ("https://bitcoin.bamboohr.com/careers/list", "bamboohr", "bitcoin"),
     # no scheme, upper-case host, www.
     ("boards.greenhouse.io/stripe", "greenhouse", "stripe"),
     ("HTTPS://JOBS.LEVER.CO/zoox", "lever", "zoox"),

@@ -20,6 +20,8 @@ from tests.helpers import marketfit
     ("jobs.ashbyhq.com/wealth-com", {"company": "Wealth Com", "ats": "ashby", "board": "wealth-com"}),
     ("https://acme.wd5.myworkdayjobs.com/en-US/External",
      {"company": "Acme", "ats": "workday", "board": "acme/External", "url": "https://acme.wd5.myworkdayjobs.com"}),
+    ("https://fernwood-analytics.bamboohr.com/careers/48",
+     {"company": "Fernwood Analytics", "ats": "bamboohr", "board": "fernwood-analytics"}),
     # no ATS pattern: the page itself, read for schema.org JobPostings
     ("https://careers.acme-robotics.example/open-roles?team=all",
      {"company": "Acme Robotics", "ats": "jsonld", "board": "careers.acme-robotics.example",

@@ -1,6 +1,6 @@
 """One module per ATS; SPIDERS maps an ATS name to its spider class."""
 
-from scrapers.ats import (ashby, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable,
+from scrapers.ats import (ashby, bamboohr, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable,
                           workday)
 from scrapers.ats.base import AtsSpider
 
@@ -16,5 +16,6 @@ SPIDERS: dict[str, type[AtsSpider]] = {
         personio.PersonioSpider,
         jsonld.JsonLdSpider,  # schema.org JobPosting pages and sitemaps (any host)
         workday.WorkdaySpider,
+        bamboohr.BambooHrSpider,
     )
 }
