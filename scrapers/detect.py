@@ -3,7 +3,7 @@
 The result is a ready [[source]] entry for the sources file; the company name is only a guess
 from the slug. An extra "url" (the board's API URL) comes back where the default API host
 would be wrong: Lever's EU instance (api.eu.lever.co) and Personio's .com host; and for Workday, whose
-careers site (https://acme.wd5.myworkdayjobs.com) is always needed. Greenhouse EU
+careers site (https://acme.wd5.myworkdayjobs.com) is always needed; and a Hacker News thread's API item. Greenhouse EU
 boards (*.eu.greenhouse.io) need none: their JSON is served by the global boards-api host.
 """
 
@@ -16,6 +16,7 @@ _GREENHOUSE_PAGES = {"boards.greenhouse.io", "job-boards.greenhouse.io",
                      "boards.eu.greenhouse.io", "job-boards.eu.greenhouse.io"}
 _GREENHOUSE_API = {"boards-api.greenhouse.io", "boards-api.eu.greenhouse.io", "api.greenhouse.io"}
 _NOT_BOARDS = {"www", "api", "app", "apply", "jobs", "careers"}  # subdomains that are not tenants
+HN_API = "https://hacker-news.firebaseio.com/v0"
 _LOCALE = re.compile(r"[a-z]{2}(?:-[A-Za-z]{2})?")  # the optional first segment of a Workday page: en-US, fr-FR
 
 
@@ -45,6 +46,8 @@ def _match(host: str, path: list[str], query: dict[str, list[str]]) -> tuple[str
     first = path[0] if path else None
     if host.endswith(".myworkdayjobs.com"):
         return "workday", _workday_board(host, path)
+    if host == "news.ycombinator.com" and first == "item" and (query.get("id") or [""])[0].isdigit():
+        return "hn", "whoishiring"  # a "Who is hiring?" thread: the month's board
     if host in _GREENHOUSE_PAGES:
         return "greenhouse", (query.get("for") or [None])[0] if first == "embed" else first
     if host in _GREENHOUSE_API:
@@ -95,6 +98,8 @@ def detect_source(url: str) -> dict | None:
         source["url"] = f"https://api.eu.lever.co/v0/postings/{board}?mode=json"
     elif ats == "workday":
         source["url"] = f"https://{host}"
+    elif ats == "hn":
+        source.update(company="Hacker News", url=f"{HN_API}/item/{int(parse_qs(parts.query)['id'][0])}.json")
     elif host.endswith(".jobs.personio.com"):
         source["url"] = f"https://{board}.jobs.personio.com/xml"
     return source

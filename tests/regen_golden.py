@@ -39,9 +39,11 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
                 ("brightwater_detail_field-operations-apprentice.json", "Brightwater", "brightwater/Careers")],
     # bamboohr: a list payload; each posting's detail beside it as <stem without _list>_detail_<id>.json
     "bamboohr": [("fernwood_list.json", "Fernwood Analytics", "fernwood")],
+    # hn: the live top-level comments of a thread, one API item each (tests/test_hn.py crawls the rest)
+    "hn": [(f"v0/item/{item}.json", "Hacker News", "whoishiring") for item in (41000011, 41000012, 41000016)],
 }
 # ATS whose payloads here are posting details: parse_job's input, one posting each
-DETAIL_PAYLOADS = ("smartrecruiters", "workday")
+DETAIL_PAYLOADS = ("smartrecruiters", "workday", "hn")
 # Workday dates are relative ("Posted 3 Days Ago"): read against this crawl time
 PARSE_OPTIONS: dict[str, dict] = {"workday": {"crawled_at": datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)}}
 

@@ -20,6 +20,9 @@ from tests.helpers import marketfit
     ("jobs.ashbyhq.com/wealth-com", {"company": "Wealth Com", "ats": "ashby", "board": "wealth-com"}),
     ("https://acme.wd5.myworkdayjobs.com/en-US/External",
      {"company": "Acme", "ats": "workday", "board": "acme/External", "url": "https://acme.wd5.myworkdayjobs.com"}),
+    ("https://news.ycombinator.com/item?id=41000001",
+     {"company": "Hacker News", "ats": "hn", "board": "whoishiring",
+      "url": "https://hacker-news.firebaseio.com/v0/item/41000001.json"}),
     ("https://fernwood-analytics.bamboohr.com/careers/48",
      {"company": "Fernwood Analytics", "ats": "bamboohr", "board": "fernwood-analytics"}),
     # no ATS pattern: the page itself, read for schema.org JobPostings

@@ -1,6 +1,6 @@
 """One module per ATS; SPIDERS maps an ATS name to its spider class."""
 
-from scrapers.ats import (ashby, bamboohr, greenhouse, jsonld, lever, personio, recruitee, smartrecruiters, workable,
+from scrapers.ats import (ashby, bamboohr, greenhouse, hn, jsonld, lever, personio, recruitee, smartrecruiters, workable,
                           workday)
 from scrapers.ats.base import AtsSpider
 
@@ -17,5 +17,6 @@ SPIDERS: dict[str, type[AtsSpider]] = {
         jsonld.JsonLdSpider,  # schema.org JobPosting pages and sitemaps (any host)
         workday.WorkdaySpider,
         bamboohr.BambooHrSpider,
+        hn.HackerNewsSpider,  # Hacker News "Who is hiring?" threads
     )
 }
