@@ -87,7 +87,7 @@ def test_seed_sources_file_is_a_valid_sources_file():
     from scrapers.build_seed import SEED, SUPPORTED
 
     seed = load_sources(SEED)
-    assert len(seed) > 300 and {s.ats for s in seed} == set(SUPPORTED)
+    assert len(seed) > 300 and {s.ats for s in seed} == {*SUPPORTED, "hn"}
     assert len({(s.ats, s.board) for s in seed}) == len(seed)
     header = SEED.read_text(encoding="utf-8").split("[[source]]")[0]
     assert "github.com/ConorsCode/open-jobs-data @ " in header
@@ -102,13 +102,17 @@ def test_seed_builder_keeps_supported_live_boards_once(tmp_path):
                  {"name": "Gone", "platform": "greenhouse", "slug": "gone"},
                  {"name": "Alpha Again", "platform": "greenhouse", "slug": "alpha"},
                  {"name": "Big Corp", "platform": "workday", "workday": {"tenant": "big", "site": "x", "shard": "wd1"}},
+                 {"name": "No Shard", "platform": "workday", "workday": {"tenant": "ns", "site": "x"}},
                  {"name": "Small Co", "platform": "bamboohr", "slug": "small"},
+                 {"name": "Other", "platform": "icims", "slug": "other"},
                  {"name": 'Quote "Q" Co', "platform": "personio", "slug": "quote"}]
     text = seed_toml(companies, {("Gone", "greenhouse")}, "github.com/example/list @ 0123abc",
                      "MIT License\n\nCopyright (c) 2026 Example")
     seed = tmp_path / "seed.toml"
     seed.write_text(text, encoding="utf-8")
-    assert [(s.company, s.ats, s.board) for s in load_sources(seed)] == [
-        ("Alpha", "greenhouse", "alpha"), ("Zeta", "lever", "zeta"), ('Quote "Q" Co', "personio", "quote")]
-    assert text.startswith("# Seed sources: 3 public ATS boards (greenhouse 1, lever 1, ")
+    assert [(s.company, s.ats, s.board, s.url) for s in load_sources(seed)] == [
+        ("Alpha", "greenhouse", "alpha", None), ("Zeta", "lever", "zeta", None),
+        ('Quote "Q" Co', "personio", "quote", None), ("Big Corp", "workday", "big/x", "https://big.wd1.myworkdayjobs.com"),
+        ("Small Co", "bamboohr", "small", None), ("Hacker News", "hn", "whoishiring", None)]
+    assert text.startswith("# Seed sources: 5 public ATS boards (greenhouse 1, lever 1, ")
     assert "# Copyright (c) 2026 Example\n" in text and "github.com/example/list @ 0123abc" in text
