@@ -29,6 +29,7 @@ from models.embedder import DeviceError, resolve_device  # bench/perf: --device
 from models.profile import ProfileError, load_profile
 from pipelines.output import OutputError, replace_file
 from scrapers.files import PostingsFileError, read_postings_file
+from scrapers.http_cache import CacheBusyError
 from scrapers.sources import SourcesError, load_sources
 from warehouse.db import WarehouseError, reader, resolve_db_path
 
@@ -54,7 +55,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError,
-            OutputError) as exc:
+            OutputError, CacheBusyError) as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
@@ -112,7 +113,9 @@ def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML f
         source_list = load_sources(sources)
         profiles = [load_profile(p) for p in profile or []]
         _check_device(device)
-        _print_summary(_scan(resolve_db_path(db), source_list, str(sources), profiles, device))
+        # a warehouse that cannot be written, or the HTTP cache held by another scan: one line too
+        summary = _scan(resolve_db_path(db), source_list, str(sources), profiles, device)
+    _print_summary(summary)
 
 
 def _write_jsonl(rows: list[dict], output: Path | None) -> None:

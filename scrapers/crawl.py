@@ -4,7 +4,8 @@
 The child writes, per source, ``NNNNN-postings.jsonl`` (normalised postings) and
 ``NNNNN-status.json`` (status, error, item count, rejects) into the output folder.
 A source whose every response came from the HTTP cache (fresh, or confirmed by a 304)
-is ``not_modified``: its postings are still written, from the cached body.
+is ``not_modified``: its postings are still written, from the cached body. A crawl holds the cache folder
+(scrapers.http_cache) while it runs, then prunes it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from scrapers.settings import crawl_settings
+from scrapers.http_cache import locked, prune
+from scrapers.settings import cache_lock_wait, crawl_settings
 from scrapers.sources import Source
 
 
@@ -29,13 +31,19 @@ def run_crawl(sources: list[Source], out_dir: Path, timeout: float | None = None
     The child reads the MARKETFIT_* crawl switches from the environment; they are checked
     here first, so a bad value raises SettingsError before anything is fetched.
     """
-    crawl_settings()
+    settings = crawl_settings()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = out_dir / "sources.json"
     plan.write_text(json.dumps([asdict(s) for s in sources]), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "scrapers.crawl", str(plan), str(out_dir)],
-                          capture_output=True, text=True, timeout=timeout)
+    command = [sys.executable, "-m", "scrapers.crawl", str(plan), str(out_dir)]
+    if settings["HTTPCACHE_ENABLED"]:
+        cache = Path(settings["HTTPCACHE_DIR"])
+        with locked(cache, cache_lock_wait()):
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            prune(cache, [(s.ats, s.board) for s in sources], int(settings["MARKETFIT_HTTP_CACHE_MB"] * 1024 * 1024))
+    else:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     statuses = []
     for index, source in enumerate(sources):
         path = status_path(out_dir, index)

@@ -6,6 +6,7 @@
   else exponential backoff with jitter, without blocking the reactor.
 - ``RevalidatingPolicy`` + ``StrictHttpCacheMiddleware``: Scrapy's RFC 2616 cache, so an unchanged
   board costs one conditional request; a failure is never passed off as "not modified".
+- ``SourceCacheStorage``: the cache's files of each source in one folder, to prune by source.
 - ``ResponseOriginMiddleware``: counts which board responses came from the cache, so the crawl
   can report a source as ``not_modified``.
 """
@@ -17,15 +18,17 @@ import random
 import socket
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
-from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
+from scrapers.http_cache import source_folder
 from scrapers.sources import canonical_host
 
 RESPONSES_FROM_CACHE = "marketfit/responses/from_cache"
@@ -188,6 +191,16 @@ class RevalidatingPolicy(RFC2616Policy):
         if self._get_max_age(self._parse_cachecontrol(response)) is None and b"Expires" not in response.headers:
             return 0
         return super()._compute_freshness_lifetime(response, request, now)
+
+
+class SourceCacheStorage(FilesystemCacheStorage):
+    """Scrapy's filesystem cache storage with each source's responses in its own folder
+    (scrapers.http_cache), so a source removed from the sources file leaves nothing behind."""
+
+    def _get_request_path(self, spider, request) -> str:
+        key = self._fingerprinter.fingerprint(request).hex()
+        folder = source_folder(Path(self.cachedir), spider.source.ats, spider.source.board)
+        return str(folder / "responses" / key[:2] / key)
 
 
 class StrictHttpCacheMiddleware(HttpCacheMiddleware):

@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from scrapers import normalise as normalise_module
+from scrapers.http_cache import NORMALISED, source_folder
 from scrapers.normalise import RejectedPosting, normalise
 
 # What normalise() reads text with (lxml: html-text's parser and cleaner); a new version may read a posting differently.
@@ -74,7 +75,7 @@ def write_normalised(path: Path, postings: dict[str, dict]) -> None:
 
 class NormalisePipeline:
     """normalise() each posting, or, for one byte-for-byte as in the source's last good crawl, reuse that
-    crawl's result: per source, a file under the HTTP cache folder (no HTTP cache, no normalised cache)."""
+    crawl's result: per source, a file in its folder of the HTTP cache (no HTTP cache, no normalised cache)."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -84,14 +85,12 @@ class NormalisePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        pipeline = cls(Path(settings["HTTPCACHE_DIR"]) / "normalised" if settings.getbool("HTTPCACHE_ENABLED")
-                       else None)
+        pipeline = cls(Path(settings["HTTPCACHE_DIR"]) if settings.getbool("HTTPCACHE_ENABLED") else None)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def cache_path(self, spider) -> Path:
-        source = spider.source
-        return self.folder / source.ats / f"{hashlib.sha256(source.board.encode()).hexdigest()}.json.gz"
+        return source_folder(self.folder, spider.source.ats, spider.source.board) / NORMALISED
 
     def process_item(self, item: dict, spider):
         if self.folder is None:

@@ -38,6 +38,8 @@ SETTINGS = {
     "SPIDER_MIDDLEWARES": {"scrapers.middlewares.ResponseOriginMiddleware": 60},  # after HttpError (50)
     "HTTPCACHE_POLICY": "scrapers.middlewares.RevalidatingPolicy",  # enabled by crawl_settings
     "HTTPCACHE_GZIP": True,
+    "HTTPCACHE_STORAGE": "scrapers.middlewares.SourceCacheStorage",  # one folder per source
+    "MARKETFIT_HTTP_CACHE_MB": 1024,    # the cache folder's bound; the least recently written entries go first
     "ITEM_PIPELINES": {"scrapers.pipelines.NormalisePipeline": 100, "scrapers.pipelines.FeedWriterPipeline": 900},
     "LOG_LEVEL": "WARNING",
 }
@@ -68,10 +70,16 @@ def http_cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
     return Path(value).resolve() if value else Path(user_data_dir("marketfit", appauthor=False)) / "http-cache"
 
 
+def cache_lock_wait(environ: Mapping[str, str] = os.environ) -> float:
+    """Seconds a scan waits for another scan's hold on the HTTP cache: $MARKETFIT_LOCK_WAIT (as for the
+    warehouse), else 30."""
+    return _positive(environ, "MARKETFIT_LOCK_WAIT", 30.0)
+
+
 def crawl_settings(environ: Mapping[str, str] = os.environ) -> dict:
     """SETTINGS with the safety switches read from the environment:
-    MARKETFIT_DOWNLOAD_TIMEOUT (seconds), MARKETFIT_MAX_RESPONSE_BYTES, MARKETFIT_MAX_RETRY_AFTER (seconds)
-    and MARKETFIT_HTTP_CACHE (a folder, or ``off``)."""
+    MARKETFIT_DOWNLOAD_TIMEOUT (seconds), MARKETFIT_MAX_RESPONSE_BYTES, MARKETFIT_MAX_RETRY_AFTER (seconds),
+    MARKETFIT_HTTP_CACHE (a folder, or ``off``) and MARKETFIT_HTTP_CACHE_MB."""
     cache = http_cache_dir(environ)
     return {
         **SETTINGS,
@@ -79,6 +87,7 @@ def crawl_settings(environ: Mapping[str, str] = os.environ) -> dict:
         "DOWNLOAD_MAXSIZE": _positive(environ, "MARKETFIT_MAX_RESPONSE_BYTES", SETTINGS["DOWNLOAD_MAXSIZE"], int),
         "MARKETFIT_MAX_RETRY_AFTER": _positive(environ, "MARKETFIT_MAX_RETRY_AFTER",
                                                SETTINGS["MARKETFIT_MAX_RETRY_AFTER"]),
+        "MARKETFIT_HTTP_CACHE_MB": _positive(environ, "MARKETFIT_HTTP_CACHE_MB", SETTINGS["MARKETFIT_HTTP_CACHE_MB"]),
         "HTTPCACHE_ENABLED": cache is not None,
         "HTTPCACHE_DIR": str(cache) if cache else "",
     }

@@ -7,7 +7,6 @@ the cached postings (a "seniority" normalise() never gives) and look for it in t
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import time
@@ -20,6 +19,7 @@ import pytest
 from scrapers import pipelines
 from scrapers.crawl import run_crawl
 from scrapers.normalise import _fold
+from scrapers.http_cache import NORMALISED, source_folder
 from scrapers.pipelines import item_key, normaliser_version, read_normalised
 from scrapers.replay import ReplayServer
 from scrapers.sources import Source
@@ -55,7 +55,7 @@ def postings(feed: str) -> dict[str, dict]:
 
 
 def cache_file(tmp_path: Path) -> Path:
-    return tmp_path / "http-cache" / "normalised" / "greenhouse" / f"{hashlib.sha256(b'anthropic').hexdigest()}.json.gz"
+    return source_folder(tmp_path / "http-cache", "greenhouse", "anthropic") / NORMALISED
 
 
 def edit_cache(path: Path, change) -> None:
@@ -143,7 +143,8 @@ def test_failed_crawl_keeps_the_cache_file(board, tmp_path):
         status, feed = crawl(source(server, path), tmp_path / path)
         assert status["status"] == "failed" and feed == "", path
         assert cache_file(tmp_path).read_bytes() == kept, path
-    assert list(cache_file(tmp_path).parent.iterdir()) == [cache_file(tmp_path)]  # no temporary file left
+    # no temporary file left beside the source's cached responses
+    assert sorted(p.name for p in cache_file(tmp_path).parent.iterdir()) == [NORMALISED, "responses"]
 
     _, feed = crawl(source(server), tmp_path / "after")
     assert all(p["seniority"] == f"cached {n}" for n, p in postings(feed).items())
@@ -157,7 +158,7 @@ def test_no_http_cache_no_normalised_cache(board, tmp_path, monkeypatch):
         status, _ = crawl(source(server), tmp_path / run)
         assert status["status"] == "ok" and status["items"] == 4
     assert not (tmp_path / "http-cache").exists() and not (tmp_path / "data").exists()
-    assert not list(tmp_path.rglob("normalised"))
+    assert not list(tmp_path.rglob(NORMALISED))
 
 
 def test_item_key_ignores_key_order_and_accepts_lone_surrogates():
