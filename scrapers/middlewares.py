@@ -1,7 +1,8 @@
 """Middlewares that keep crawls safe, polite and honest about what changed.
 
 - ``SafeDestinationMiddleware``: refuses any request (robots.txt and redirects included) whose host
-  is, or resolves to, a non-public address, unless the sources file allows that host.
+  is, or resolves to, a non-public address, unless the sources file allows that host; ``PinnedResolver``
+  makes the connection use the addresses it checked.
 - ``PoliteRetryMiddleware``: the one place for retries; waits what ``Retry-After`` asks on 429/503,
   else exponential backoff with jitter, without blocking the reactor.
 - ``RevalidatingPolicy`` + ``StrictHttpCacheMiddleware``: Scrapy's RFC 2616 cache, so an unchanged
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import socket
+import threading
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,7 +28,12 @@ from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.resolver import HostResolution
 from scrapy.utils.response import response_status_message
+from twisted.internet.address import IPv4Address as TwistedIPv4Address
+from twisted.internet.address import IPv6Address as TwistedIPv6Address
+from twisted.internet.interfaces import IHostnameResolver
+from zope.interface import implementer
 
 from scrapers.http_cache import source_folder
 from scrapers.sources import canonical_host
@@ -61,6 +68,54 @@ def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]  # drop an IPv6 zone id
 
 
+_PINNED: dict[str, list[ipaddress.IPv4Address | ipaddress.IPv6Address]] = {}
+_PINNED_LOCK = threading.Lock()
+
+
+def resolve_once(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's addresses as first resolved in this crawl process, kept for every later request: the address
+    checked is the address connected to, however the DNS answer changes in between (rebinding)."""
+    with _PINNED_LOCK:
+        pinned = _PINNED.get(host)
+    if pinned is None:
+        addresses = resolve(host)
+        with _PINNED_LOCK:
+            pinned = _PINNED.setdefault(host, addresses)
+    return pinned
+
+
+@implementer(IHostnameResolver)
+class PinnedResolver:
+    """The reactor's name resolver for crawls (TWISTED_DNS_RESOLVER): it answers only with the addresses
+    ``SafeDestinationMiddleware`` resolved (and checked) for a host, never asking DNS again; a host the
+    middleware did not see gets no address (the request fails). The URL is unchanged, so the Host header and
+    TLS SNI and certificate check still use the host name."""
+
+    def __init__(self, reactor) -> None:
+        self.reactor = reactor
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor):
+        return cls(reactor)
+
+    def install_on_reactor(self) -> None:
+        self.reactor.installNameResolver(self)
+
+    def resolveHostName(self, resolutionReceiver, hostName, portNumber=0, addressTypes=None,  # noqa: N802, N803
+                        transportSemantics="TCP"):  # noqa: N803 - Twisted's interface
+        name = hostName.decode("ascii") if isinstance(hostName, bytes) else hostName
+        with _PINNED_LOCK:
+            addresses = _PINNED.get(canonical_host(name) or name, [])
+        resolution = HostResolution(name)
+        resolutionReceiver.resolutionBegan(resolution)
+        for address in addresses:
+            kind = TwistedIPv4Address if address.version == 4 else TwistedIPv6Address
+            if addressTypes is None or kind in addressTypes:
+                resolutionReceiver.addressResolved(kind("TCP", str(address), portNumber))
+        resolutionReceiver.resolutionComplete()
+        return resolution
+
+
 def verdict(host: str, addresses) -> str | None:
     """Why a host must not be contacted, given what it resolves to; None when every address is public."""
     for address in addresses:
@@ -75,9 +130,9 @@ class SafeDestinationMiddleware:
     reserved addresses (cloud metadata at 169.254.169.254 included) and to non-HTTP schemes.
 
     Runs first among the downloader middlewares, so a refused host gets no robots.txt request either.
-    Hosts in the sources file's ``allow_hosts`` skip the address check. Verdicts are kept per host for
-    the crawl. Scrapy resolves the name again when it connects, so a DNS answer that changes in
-    between (rebinding) is not caught here.
+    Hosts in the sources file's ``allow_hosts`` skip the address check. Each host is resolved once per
+    crawl process (``resolve_once``) and ``PinnedResolver`` connects to those very addresses, so a DNS answer
+    that changes after the check (rebinding) is never used.
     """
 
     def __init__(self, crawler) -> None:
@@ -95,14 +150,14 @@ class SafeDestinationMiddleware:
         if url.scheme not in ("http", "https"):
             raise BlockedDestination(f"refused {where}: only http and https are crawled")
         host = canonical_host(url.hostname or "") or url.hostname or ""
-        if host in getattr(self.crawler.spider, "allow_hosts", ()):
-            return None
         if host not in self._verdicts:
             try:
-                addresses = await run_in_thread(resolve, host)
+                addresses = await run_in_thread(resolve_once, host)  # what the connection will use
             except (OSError, UnicodeError) as exc:
                 raise CannotResolveHostError(f"cannot resolve {host}: {exc}") from None
             self._verdicts[host] = verdict(host, addresses)
+        if host in getattr(self.crawler.spider, "allow_hosts", ()):
+            return None
         if self._verdicts[host]:
             raise BlockedDestination(f"refused {where}: {self._verdicts[host]}; "
                                      f"list the host in the sources file's allow_hosts to crawl it")

@@ -28,6 +28,7 @@ SETTINGS = {
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+    "TWISTED_DNS_RESOLVER": "scrapers.middlewares.PinnedResolver",  # connect to the addresses checked
     "DOWNLOADER_MIDDLEWARES": {
         "scrapers.middlewares.SafeDestinationMiddleware": 10,  # first: a refused host gets no request at all
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

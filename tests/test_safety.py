@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +25,7 @@ from scrapers.middlewares import refusal, retry_after_seconds
 from scrapers.settings import SettingsError
 from scrapers.sources import Source, SourcesError, load_sources
 from tests.fault_server import FaultServer
+from tests.helpers import FIXTURES, REPO
 from warehouse.db import reader
 
 
@@ -101,6 +109,50 @@ def test_non_public_destinations_are_refused_unless_their_host_is_allowed(db, tm
     with reader(db) as con:
         log = con.execute("SELECT board, status FROM scan_log WHERE scan_id = ? ORDER BY board", [scan_id]).fetchall()
     assert log == [("b0", "ok"), ("b1", "blocked"), ("b2", "blocked"), ("b3", "blocked"), ("b4", "blocked")]
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Serves the recorded Greenhouse board at /board.json; records every path asked for."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.server.hits.append(self.path)
+        body = (FIXTURES / "ats" / "greenhouse" / "gongio_list.json").read_bytes() if self.path == "/board.json" else b""
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve(host: str, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), _Recorder)
+    server.hits = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_dns_rebinding_cannot_reach_what_the_check_refused(tmp_path):
+    """The name resolves to a public address (checked, allowed), then to loopback: the crawl connects to the
+    address it checked, with the URL's Host header, and the internal service is never asked."""
+    internal = _serve("127.0.0.1", 0)
+    port = internal.server_address[1]
+    public = _serve("127.0.0.2", port)  # the same port on the address the check saw
+    try:
+        url = f"http://rebind.test:{port}/board.json"
+        plan = tmp_path / "sources.json"
+        plan.write_text(json.dumps([dataclasses.asdict(Source("Rebind", "greenhouse", "rebind", url))]))
+        subprocess.run([sys.executable, str(REPO / "tests" / "rebind_crawl.py"), str(plan), str(tmp_path)],
+                       check=True, timeout=300, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+        status = json.loads((tmp_path / "00000-status.json").read_text())
+    finally:
+        for server in (internal, public):
+            server.shutdown()
+            server.server_close()
+    assert internal.hits == []  # neither robots.txt nor the board was fetched from the rebound address
+    assert public.hits == ["/robots.txt", "/board.json"]
+    assert (status["status"], status["items"]) == ("ok", 3)
 
 
 @pytest.fixture(scope="module")
