@@ -3,7 +3,8 @@
 ``sources/<key>/responses/..`` holds a source's cached HTTP responses (scrapers.middlewares.SourceCacheStorage) and
 ``sources/<key>/normalised.json.gz`` its postings as normalised by its last complete crawl. A scan holds
 ``.lock`` for its whole crawl, so two scans never write the same entries; after the crawl the folders of
-sources no longer scanned are removed and, past MARKETFIT_HTTP_CACHE_MB, the least recently written entries.
+sources no scan has included for 30 days are removed and, past MARKETFIT_HTTP_CACHE_MB, the least recently
+written entries.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 NORMALISED = "normalised.json.gz"
+USED = ".used"              # its modification time: the last scan that included the source
+REMOVED_AFTER_DAYS = 30     # a source no scan has included for this long is gone from the cache
 LOCK_POLL_S = 0.2
 
 
@@ -63,16 +66,25 @@ def _entries(folder: Path) -> Iterator[tuple[float, int, Path]]:
             yield max(s.st_mtime for s in files), sum(s.st_size for s in files), response
 
 
-def prune(cache: Path, keep: Iterable[tuple[str, str]], max_bytes: int) -> None:
-    """Remove the folders of sources not in ``keep`` ((ats, board) pairs), then the oldest entries until the
-    cache holds at most ``max_bytes``."""
-    kept = {source_folder(cache, ats, board).name for ats, board in keep}
+def prune(cache: Path, scanned: Iterable[tuple[str, str]], max_bytes: int, now: float | None = None) -> None:
+    """Mark the ``scanned`` sources ((ats, board) pairs) as used now; remove the folders of sources no scan has
+    used for REMOVED_AFTER_DAYS (a source removed from the sources file; a scan of another file, or the demo,
+    does not wipe the rest), then the oldest entries until the cache holds at most ``max_bytes``."""
+    now = time.time() if now is None else now
+    for ats, board in scanned:
+        marker = source_folder(cache, ats, board) / USED
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
     sources = cache / "sources"
-    folders = [f for f in sources.iterdir() if f.is_dir()] if sources.exists() else []
-    for folder in folders:
-        if folder.name not in kept:
+    folders = []
+    for folder in sources.iterdir() if sources.exists() else []:
+        used = folder / USED
+        if used.exists() and used.stat().st_mtime >= now - REMOVED_AFTER_DAYS * 86400:
+            folders.append(folder)
+        else:
             shutil.rmtree(folder, ignore_errors=True)
-    entries = sorted(entry for folder in folders if folder.name in kept for entry in _entries(folder))
+    entries = sorted(entry for folder in folders for entry in _entries(folder))
     total = sum(size for _, size, _ in entries)
     for _, size, path in entries:
         if total <= max_bytes:
