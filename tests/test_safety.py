@@ -116,7 +116,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         self.server.hits.append(self.path)
-        body = (FIXTURES / "ats" / "greenhouse" / "gongio_list.json").read_bytes() if self.path == "/board.json" else b""
+        board = FIXTURES / "ats" / "greenhouse" / "gongio_list.json"
+        body = board.read_bytes() if self.path == "/board.json" else b""
         self.send_response(200 if body else 404)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

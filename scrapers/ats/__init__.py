@@ -1,7 +1,7 @@
 """One module per ATS; SPIDERS maps an ATS name to its spider class."""
 
-from scrapers.ats import (ashby, bamboohr, greenhouse, hn, jsonld, lever, personio, recruitee, smartrecruiters, workable,
-                          workday)
+from scrapers.ats import (ashby, bamboohr, greenhouse, hn, jsonld, lever, personio, recruitee, smartrecruiters,
+                          workable, workday)
 from scrapers.ats.base import AtsSpider
 
 SPIDERS: dict[str, type[AtsSpider]] = {

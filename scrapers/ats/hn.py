@@ -1,12 +1,13 @@
 """Hacker News "Ask HN: Who is hiring?" through the public HN API (hacker-news.firebaseio.com/v0).
 
 ``board = "whoishiring"``; ``url`` is the month's thread (``.../v0/item/{id}.json``); without it (or with a
-``.../v0/user/{name}.json`` URL) the newest "Who is hiring?" thread the account submitted is read. Each top-level comment is one request and one
-posting; deleted and dead comments are skipped. A post's first line is free-form by convention
-"Company | Title | Location | REMOTE | Salary | ...": ``parse_header`` reads it, the rest of the post is the
-description. Several roles in one post stay one posting, their titles joined as the post wrote them (a post
-rarely lists roles one per line with their own place and pay, so no split is safe). The month is the board:
-when the configured thread changes, last month's posts are no longer listed and are closed.
+``.../v0/user/{name}.json`` URL) the newest "Who is hiring?" thread the account submitted is read. Each
+top-level comment is one request and one posting; deleted and dead comments are skipped. A post's first line
+is free-form by convention "Company | Title | Location | REMOTE | Salary | ...": ``parse_header`` reads it,
+the rest of the post is the description. Several roles in one post stay one posting, their titles joined as
+the post wrote them (a post rarely lists roles one per line with their own place and pay, so no split is
+safe). The month is the board: when the configured thread changes, last month's posts are no longer listed
+and are closed.
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     header = parse_header(line)
     if not header.company:
         raise ValueError(f"no company in the post's first line: {line[:80]!r}")
-    pay = salary_from_text(f"Salary: {header.salary}", parse_location(header.location).country) if header.salary else None
+    country = parse_location(header.location).country
+    pay = salary_from_text(f"Salary: {header.salary}", country) if header.salary else None
     return new_posting(
         ats="hn",
         board=board,
