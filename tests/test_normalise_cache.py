@@ -19,7 +19,7 @@ import pytest
 from scrapers import pipelines
 from scrapers.crawl import run_crawl
 from scrapers.normalise import _fold
-from scrapers.http_cache import NORMALISED, source_folder
+from scrapers.http_cache import NORMALISED, USED, source_folder
 from scrapers.pipelines import item_key, normaliser_version, read_normalised
 from scrapers.replay import ReplayServer
 from scrapers.sources import Source
@@ -144,7 +144,7 @@ def test_failed_crawl_keeps_the_cache_file(board, tmp_path):
         assert status["status"] == "failed" and feed == "", path
         assert cache_file(tmp_path).read_bytes() == kept, path
     # no temporary file left beside the source's cached responses
-    assert sorted(p.name for p in cache_file(tmp_path).parent.iterdir()) == [NORMALISED, "responses"]
+    assert sorted(p.name for p in cache_file(tmp_path).parent.iterdir()) == sorted([USED, NORMALISED, "responses"])
 
     _, feed = crawl(source(server), tmp_path / "after")
     assert all(p["seniority"] == f"cached {n}" for n, p in postings(feed).items())
