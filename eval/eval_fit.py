@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval" / "fit_devset"))
 
 from models.embedder import Embedder  # noqa: E402
-from models.fit import FEATURES, FitScorer, _names_function  # noqa: E402
+from models.fit import FEATURES, FitScorer, names_function  # noqa: E402
 from models.hire_type import HireTypeModel  # noqa: E402
 from models.profile import Profile, load_profile, seniority_from_title  # noqa: E402
 from models.skills import SkillExtractor  # noqa: E402
@@ -52,7 +52,7 @@ def previous_scorer(profile: Profile, posting: dict, row: dict[str, float]) -> f
     score = 100 * sum(((1 - expertise) * _PREVIOUS_BANDWIDTH[k] + expertise * _PREVIOUS_EXPERTISE[k]) * v
                       for k, v in components.items())
     prefs, mode = profile.preferences, posting.get("remote")
-    caps = [20.0 for avoided in prefs.avoid if _names_function(posting["title"], avoided)]
+    caps = [20.0 for avoided in prefs.avoid if names_function(posting["title"], avoided)]
     if (prefs.remote == "remote-only" and mode not in (None, "remote")) or \
             (prefs.remote == "remote-or-hybrid" and mode == "onsite"):
         caps.append(40.0)

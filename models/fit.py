@@ -66,7 +66,6 @@ FEATURES: dict[str, str] = {
     "title_only": "judged from the title only",
     "expertise_skills": "an expertise hire that your skills cover",
 }
-HARD_PREFERENCES = ("place", "salary", "avoid")
 
 
 @dataclass
@@ -174,13 +173,9 @@ class FitScorer:
                    extra_skills: frozenset[str] = frozenset()) -> list[FitResult]:
         """``skill_frequency``: (postings naming each skill, number of postings) in the market; by default, in
         ``postings`` themselves. ``extra_skills``: skills counted as the resume's too (what-if scoring)."""
-        return [self.result(profile, pair) for pair in self.pairs(profile, postings, skill_frequency, extra_skills)]
+        return [self._result(profile, pair) for pair in self._pairs(profile, postings, skill_frequency, extra_skills)]
 
-    def feature_rows(self, profile: Profile, postings: Sequence[dict]) -> list[dict[str, float]]:
-        """The feature rows alone (training and evaluation)."""
-        return [pair.row for pair in self.pairs(profile, postings)]
-
-    def result(self, profile: Profile, pair: _Pair) -> FitResult:
+    def _result(self, profile: Profile, pair: _Pair) -> FitResult:
         contributions = self.model.contributions(pair.row)
         score = min(100.0, max(0.0, self.model.points(pair.row)))
         hard = [name for name in pair.broken if name not in profile.preferences.soft]
@@ -198,7 +193,7 @@ class FitScorer:
                          reasons=reasons, confidence="title only" if title_only else "full text",
                          matched=pair.matched[:10], gaps=pair.gaps[:10], gates=gates)
 
-    def pairs(self, profile: Profile, postings: Sequence[dict],
+    def _pairs(self, profile: Profile, postings: Sequence[dict],
               skill_frequency: tuple[dict[str, int], int] | None = None,
               extra_skills: frozenset[str] = frozenset()) -> list[_Pair]:
         resume_lines = _resume_lines(profile)
@@ -312,7 +307,7 @@ class _Person:
             # the title leads with an avoided function ("frontend"), not the person's own ("SDR" is in sales, as
             # an account executive is: there only the words count); words only where the title names one role
             if roles.leading in person_families((avoided,)) - self.families or (
-                    len(roles.families) <= 1 and _names_function(posting["title"], avoided)):
+                    len(roles.families) <= 1 and names_function(posting["title"], avoided)):
                 broken["avoid"] = f"a function you avoid: {avoided}"
                 break
         return broken
@@ -352,7 +347,7 @@ def _same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and shared >= max(4, min(len(a), len(b)) - 3)
 
 
-def _names_function(title: str, function: str) -> bool:
+def names_function(title: str, function: str) -> bool:
     """Every word of ``function`` appears in ``title`` (up to its word family)."""
     title_words = _WORD.findall(title.lower())
     return all(any(_same_word(word, t) for t in title_words) for word in _WORD.findall(function.lower()))
