@@ -1,7 +1,7 @@
 """Run one crawl of many sources in a child process (Twisted reactors cannot restart).
 
 ``run_crawl`` is what the rest of the code calls; ``python -m scrapers.crawl`` is the child.
-The child writes, per source, ``NNNNN-postings.jsonl`` (normalised postings) and
+The child writes, per source, ``NNNNN-postings.parquet`` (normalised postings) and
 ``NNNNN-status.json`` (status, error, item count, rejects) into the output folder.
 A source whose every response came from the HTTP cache (fresh, or confirmed by a 304)
 is ``not_modified``: its postings are still written, from the cached body. A crawl holds the cache folder

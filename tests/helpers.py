@@ -23,3 +23,16 @@ def marketfit(*args: str, env_db: Path | None = None, check: bool = True,
     if check and result.returncode != 0:
         raise AssertionError(f"marketfit {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
     return result
+
+
+def feed_lines(out_dir: Path, index: int = 0) -> str:
+    """A crawl's Parquet feed for one source as JSONL text, a line per posting ("" when it wrote none)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from scrapers.pipelines import feed_path
+
+    path = feed_path(out_dir, index)
+    rows = pq.read_table(path).to_pylist() if path.exists() else []
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

@@ -36,7 +36,7 @@ def market(tmp_path, embedder):
     db = tmp_path / "warehouse.duckdb"
     now = datetime.now(timezone.utc)
     with writer(db) as con:
-        con.execute("INSERT INTO scans VALUES (1, ?, NULL, 'test')", [now])
+        con.execute("INSERT INTO scans (scan_id, started_at, finished_at, origin) VALUES (1, ?, NULL, 'test')", [now])
         for number, (title, text) in enumerate(NEAR + FAR):
             con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, description,
                            content_hash, first_seen, last_seen, last_scan_id)

@@ -225,7 +225,7 @@ def test_crawl_pages_and_a_sitemap_into_the_warehouse(db, site):
 def test_a_url_added_with_sources_add_is_crawled(tmp_path, site):
     from scrapers.crawl import run_crawl
     from scrapers.sources import load_sources
-    from tests.helpers import marketfit
+    from tests.helpers import feed_lines, marketfit
 
     sources = tmp_path / "sources.toml"
     sources.write_text('allow_hosts = ["127.0.0.1"]\n', encoding="utf-8")
@@ -234,7 +234,7 @@ def test_a_url_added_with_sources_add_is_crawled(tmp_path, site):
     assert (source.ats, source.board, source.url) == ("jsonld", "127.0.0.1", f"{site}/list.html")
     status, = run_crawl([source], tmp_path / "out")
     assert (status["status"], status["items"]) == ("ok", 3)
-    assert (tmp_path / "out" / "00000-postings.jsonl").read_text(encoding="utf-8").count("\n") == 3
+    assert feed_lines(tmp_path / "out").count("\n") == 3
 
 
 def test_a_jsonld_source_needs_its_url(tmp_path):

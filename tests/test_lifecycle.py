@@ -254,7 +254,7 @@ def test_an_existing_warehouse_is_migrated_and_its_old_rows_still_link(db, tmp_p
     con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)")
     con.execute((MIGRATIONS / "001_core.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO schema_migrations VALUES ('001_core.sql', now())")
-    con.execute("INSERT INTO scans VALUES (nextval('scan_ids'), ?, ?, 'old')", [DAY0, DAY0])
+    con.execute("INSERT INTO scans (scan_id, started_at, finished_at, origin) VALUES (nextval('scan_ids'), ?, ?, 'old')", [DAY0, DAY0])
     old = posting("greenhouse", "acme", "1", "payouts")
     con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, location, url,
                                          description, content_hash, first_seen, last_seen, last_scan_id)

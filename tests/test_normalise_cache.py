@@ -23,7 +23,7 @@ from scrapers.http_cache import NORMALISED, USED, source_folder
 from scrapers.pipelines import item_key, normaliser_version, read_normalised
 from scrapers.replay import ReplayServer
 from scrapers.sources import Source
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, feed_lines
 
 RECORDED = FIXTURES / "ats" / "greenhouse" / "anthropic_jobs.json"  # 4 postings
 
@@ -47,7 +47,7 @@ def source(server: ReplayServer, path: str = "anthropic.json") -> Source:
 def crawl(source: Source, out_dir: Path) -> tuple[dict, str]:
     """(status, postings feed text) of one crawl of the source."""
     status, = run_crawl([source], out_dir)
-    return status, (out_dir / "00000-postings.jsonl").read_text(encoding="utf-8")
+    return status, feed_lines(out_dir)
 
 
 def postings(feed: str) -> dict[str, dict]:

@@ -37,7 +37,7 @@ def _add_postings(con, numbers: range, text_of=lambda n: f"t{n}") -> None:
 
 
 def _new_scan(con) -> None:
-    con.execute("INSERT INTO scans VALUES (nextval('scan_ids'), ?, NULL, 'test')", [datetime.now(timezone.utc)])
+    con.execute("INSERT INTO scans (scan_id, started_at, finished_at, origin) VALUES (nextval('scan_ids'), ?, NULL, 'test')", [datetime.now(timezone.utc)])
 
 
 @pytest.fixture

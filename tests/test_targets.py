@@ -224,7 +224,7 @@ def test_pitch_notes_name_the_bullets_to_lead_with_and_flag_missing_numbers(mark
 def test_current_week_takes_freshness_from_the_posting_staleness_view(db, profile, skills):
     now = datetime.now(timezone.utc)
     with writer(db) as con:
-        con.execute("INSERT INTO scans VALUES (1, ?, ?, 'test')", [now, now])
+        con.execute("INSERT INTO scans (scan_id, started_at, finished_at, origin) VALUES (1, ?, ?, 'test')", [now, now])
         m = Market(con, profile)
         m.posting("Old Co", "Backend Engineer", 70, now - timedelta(days=100))
         m.posting("New Co", "Backend Engineer", 70, now - timedelta(days=2))

@@ -1,7 +1,7 @@
 """Bulk load of one crawl (or import) into the warehouse, atomically.
 
-Postings arrive as JSONL files written by the crawler; DuckDB reads them in one
-pass. Everything a scan writes happens in one transaction: a crash leaves the
+Postings arrive as Parquet files written by the crawl children (typed columns: DuckDB
+reads them in one pass with nothing to parse) or as JSONL (imports). Everything a scan writes happens in one transaction: a crash leaves the
 warehouse as it was before the scan.
 """
 
@@ -30,6 +30,9 @@ STAGED_COLUMNS = {
     "seniority": "VARCHAR",
     "company_source_name": "VARCHAR",  # migration 009
 }
+# the crawl feed's Parquet columns, as staged (posted_at stays text: DuckDB casts it, a bad date becomes NULL)
+FEED_SCHEMA = pa.schema([(name, pa.float64() if kind == "DOUBLE" else pa.string())
+                         for name, kind in STAGED_COLUMNS.items()])
 # the postings columns a scan writes, by name; first_seen, last_seen, closed_at and last_scan_id come from the scan
 _POSTING_COLUMNS = tuple(c for c in STAGED_COLUMNS if c != "raw")
 _MUTABLE = tuple(c for c in _POSTING_COLUMNS if c not in ("posting_id", "ats", "board", "native_id")) + (
@@ -40,12 +43,16 @@ def _stage(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
     columns = ", ".join(f"{name} {'TIMESTAMPTZ' if name == 'posted_at' else kind}"
                         for name, kind in STAGED_COLUMNS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged ({columns})")
-    files = [str(f) for f in files if f.stat().st_size > 0]
-    if not files:
-        return
-    spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in STAGED_COLUMNS.items()) + "}"
-    con.execute(f"""INSERT INTO staged SELECT * REPLACE (TRY_CAST(posted_at AS TIMESTAMPTZ) AS posted_at)
-                    FROM read_json(?, format='newline_delimited', columns={spec})""", [files])
+    files = [f for f in files if f.stat().st_size > 0]
+    parquet = [str(f) for f in files if f.suffix == ".parquet"]
+    jsonl = [str(f) for f in files if f.suffix != ".parquet"]
+    if parquet:
+        con.execute("""INSERT INTO staged BY NAME SELECT * REPLACE (TRY_CAST(posted_at AS TIMESTAMPTZ) AS posted_at)
+                       FROM read_parquet(?)""", [parquet])
+    if jsonl:
+        spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in STAGED_COLUMNS.items()) + "}"
+        con.execute(f"""INSERT INTO staged SELECT * REPLACE (TRY_CAST(posted_at AS TIMESTAMPTZ) AS posted_at)
+                        FROM read_json(?, format='newline_delimited', columns={spec})""", [jsonl])
     # a board may list the same posting twice: keep one row per posting_id (deleting the few extra rows
     # costs a fraction of copying every row's texts into a deduplicated table)
     con.execute("""DELETE FROM staged WHERE rowid IN (
@@ -54,12 +61,13 @@ def _stage(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
 
 
 def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: str,
-              posting_files: list[Path], statuses: list[dict]) -> int:
-    """Record one scan and merge its postings; returns the scan_id."""
+              posting_files: list[Path], statuses: list[dict], executor: str = "local", workers: int = 1) -> int:
+    """Record one scan and merge its postings (Parquet or JSONL files); returns the scan_id."""
     con.execute("BEGIN")
     try:
         scan_id = con.execute("SELECT nextval('scan_ids')").fetchone()[0]
-        con.execute("INSERT INTO scans VALUES (?, ?, NULL, ?)", [scan_id, started_at, origin])
+        con.execute("INSERT INTO scans (scan_id, started_at, origin, executor, workers) VALUES (?, ?, ?, ?, ?)",
+                    [scan_id, started_at, origin, executor, workers])
         _stage(con, posting_files)
         _record_sources(con, scan_id, statuses)
         con.execute("""INSERT INTO posting_versions
