@@ -27,6 +27,7 @@ from rich.table import Table
 
 from models.embedder import DeviceError, resolve_device  # bench/perf: --device
 from models.profile import ProfileError, load_profile
+from pipelines.cluster import ClusterError, parse_dask
 from pipelines.output import OutputError, replace_file
 from scrapers.files import PostingsFileError, read_postings_file
 from scrapers.http_cache import CacheBusyError
@@ -47,6 +48,9 @@ OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write JS
 FormatOption = Annotated[str, typer.Option("--format", help="table | csv | json")]
 DeviceOption = Annotated[str, typer.Option("--device", help="Embedding device: auto (a GPU when there is one) "
                                                          "| cpu | cuda.")]
+DaskOption = Annotated[str | None, typer.Option(
+    "--dask", help="Fan the crawl and the embedding out on Dask: a scheduler address (tcp://host:8786) or local:N "
+                   "(N worker processes, started and stopped here).")]
 
 
 @contextmanager
@@ -55,7 +59,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (SourcesError, ProfileError, PostingsFileError, FileNotFoundError, WarehouseError, DeviceError,
-            OutputError, CacheBusyError) as exc:
+            OutputError, CacheBusyError, ClusterError) as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
@@ -87,11 +91,17 @@ def _step_progress() -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
-def _scan(db: Path, sources, origin: str, profiles, device: str = "auto") -> "ScanSummary":  # noqa: F821 - lazy
+def _scan(db: Path, sources, origin: str, profiles, device: str = "auto",
+          dask: str | None = None) -> "ScanSummary":  # noqa: F821 - lazy
     from pipelines.scan import run_scan
 
-    with _step_progress() as report:
-        return run_scan(db, sources, origin, profiles, report, device=device)
+    try:
+        with _step_progress() as report:
+            return run_scan(db, sources, origin, profiles, report, device=device,
+                            dask=parse_dask(dask) if dask else None)
+    except ClusterError as exc:  # a scheduler that cannot be reached or has no workers
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _print_summary(summary) -> None:
@@ -107,14 +117,16 @@ def _print_summary(summary) -> None:
 @app.command()
 def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML file.")],
          profile: Annotated[list[Path] | None, typer.Option("--profile", help="Profile to score (repeatable).")] = None,
-         db: DbOption = None, device: DeviceOption = "auto") -> None:
+         db: DbOption = None, device: DeviceOption = "auto", dask: DaskOption = None) -> None:
     """Crawl the boards in a sources file into the warehouse, then embed, classify and score."""
     with user_errors():
+        if dask:
+            parse_dask(dask)
         source_list = load_sources(sources)
         profiles = [load_profile(p) for p in profile or []]
         _check_device(device)
         # a warehouse that cannot be written, or the HTTP cache held by another scan: one line too
-        summary = _scan(resolve_db_path(db), source_list, str(sources), profiles, device)
+        summary = _scan(resolve_db_path(db), source_list, str(sources), profiles, device, dask)
     _print_summary(summary)
 
 
@@ -385,16 +397,20 @@ def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly
              sources: FlowSourcesOption = None, profile: FlowProfilesOption = None,
              week: Annotated[str | None, typer.Option("--week", help="YYYY-Www or a day in it (weekly-targets, "
                                                                      "skill-trends); default: this week.")] = None,
-             db: DbOption = None) -> None:
+             db: DbOption = None, dask: DaskOption = None) -> None:
     """Run one flow once now, through Prefect (a temporary local API unless PREFECT_API_URL is set)."""
     profiles = profile or []
     if name is FlowName.market_scan and (not sources or week):
-        raise _error_exit("market-scan takes --sources (required) and --profile, not --week")
+        raise _error_exit("market-scan takes --sources (required), --profile and --dask, not --week")
+    if dask and name is not FlowName.market_scan:
+        raise _error_exit(f"--dask is for market-scan, not {name.value}")
     if name is FlowName.weekly_targets and (not profiles or sources):
         raise _error_exit("weekly-targets takes --profile (required, repeatable) and --week, not --sources")
     if name is FlowName.skill_trends and (sources or profiles):
         raise _error_exit("skill-trends takes --week only, not --sources or --profile")
     with user_errors():
+        if dask:
+            parse_dask(dask)
         if sources:
             load_sources(sources)
         for path in profiles:
@@ -410,7 +426,7 @@ def run_flow(name: Annotated[FlowName, typer.Argument(help="market-scan | weekly
     path = resolve_db_path(db)
     try:
         if name is FlowName.market_scan:
-            summary = flows.market_scan(sources, profiles, path)
+            summary = flows.market_scan(sources, profiles, path, dask)
         elif name is FlowName.weekly_targets:
             summary = flows.weekly_targets(profiles, week, path)
         else:
@@ -431,9 +447,13 @@ def serve(sources: Annotated[Path | None, typer.Option(
                                                                          "trends (cron, local time).")]
           = "0 7 * * 1",
           port: Annotated[int, typer.Option("--port", help="Port of the local Prefect server (127.0.0.1).")] = 4200,
-          db: DbOption = None) -> None:
+          db: DbOption = None, dask: DaskOption = None) -> None:
     """Run the flows on cron schedules until Ctrl-C, on a local Prefect server it starts (or $PREFECT_API_URL)."""
+    if dask and not sources:
+        raise _error_exit("--dask is for the market-scan deployment, which needs --sources")
     with user_errors():
+        if dask:
+            parse_dask(dask)
         if sources:
             load_sources(sources)
         for path in profile or []:
@@ -446,7 +466,7 @@ def serve(sources: Annotated[Path | None, typer.Option(
         except ValueError as exc:
             raise _error_exit(f"{option}: {exc}") from None
     try:
-        flows.serve(sources, profile or [], resolve_db_path(db), scan_cron, weekly_cron, port)
+        flows.serve(sources, profile or [], resolve_db_path(db), scan_cron, weekly_cron, port, dask)
     except flows.PrefectServerError as exc:
         errors.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None

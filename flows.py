@@ -17,7 +17,7 @@ import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -43,6 +43,7 @@ from tzlocal import get_localzone_name
 from models.profile import Profile, load_profile
 from pipelines.checks import CheckResult, record_run, run_checks
 from pipelines.fit import score_profile
+from pipelines.cluster import Cluster, open_cluster, parse_dask
 from pipelines.scan import SCAN_STEPS, ScanModels, Step, crawl_and_load, title_only_seen
 from pipelines.targets import build_targets, week_start
 from pipelines.trends import build_trends
@@ -63,9 +64,10 @@ class PrefectServerError(RuntimeError):
 # --- tasks: thin wrappers over pipelines/, one batch each ------------------------------------------------
 
 @task(retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
-def crawl(db: Path, sources: list[Source], origin: str) -> tuple[int, list[dict], int]:
-    """Crawl every source in one child process and load what came back; (scan_id, statuses, added)."""
-    return crawl_and_load(db, sources, origin)
+def crawl(db: Path, sources: list[Source], origin: str, cluster: Cluster | None) -> tuple[int, list[dict], int]:
+    """Crawl every source in one child process (or in shards on the cluster) and load what came back;
+    (scan_id, statuses, added)."""
+    return crawl_and_load(db, sources, origin, cluster)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="{step.name}", log_prints=True)
@@ -121,15 +123,19 @@ def recorded(db: Path, flow_name: str) -> Iterator[RunRecord]:
 
 
 @flow(name="market-scan")
-def market_scan(sources_file: Path, profile_files: list[Path] | None = None, db: Path | None = None) -> dict:
-    """Crawl every source, load, run the scan steps on new content, score each profile, check the data."""
+def market_scan(sources_file: Path, profile_files: list[Path] | None = None, db: Path | None = None,
+                dask: str | None = None) -> dict:
+    """Crawl every source, load, run the scan steps on new content, score each profile, check the data.
+
+    ``dask`` (a scheduler address or local:N): the crawl and the embedding fan out on that cluster
+    (pipelines/cluster.py), opened for this run."""
     db = resolve_db_path(db)
     logger = get_run_logger()
-    with recorded(db, "market-scan") as run:
+    with recorded(db, "market-scan") as run, open_cluster(parse_dask(dask), db) if dask else nullcontext() as cluster:
         sources = load_sources(sources_file)
         profiles = [load_profile(p) for p in profile_files or []]
-        run.scan_id, statuses, added = crawl(db, sources, str(sources_file))
-        models = ScanModels()  # one per flow run: the steps share each model, loaded once
+        run.scan_id, statuses, added = crawl(db, sources, str(sources_file), cluster)
+        models = ScanModels(cluster=cluster)  # one per flow run: the steps share each model, loaded once
         run.summary = {
             "scan_id": run.scan_id,
             "sources": dict(Counter(s["status"] for s in statuses)),
@@ -188,7 +194,7 @@ def check_cron(expression: str) -> str:
 
 
 def deployments(sources_file: Path | None, profile_files: list[Path], db: Path | None, scan_cron: str,
-                weekly_cron: str) -> list[RunnerDeployment]:
+                weekly_cron: str, dask: str | None = None) -> list[RunnerDeployment]:
     """market-scan when there is a sources file, weekly-targets when there are profiles, skill-trends always.
 
     Cron times are in the local time zone; paths are made absolute so runs do not depend on a folder.
@@ -203,8 +209,8 @@ def deployments(sources_file: Path | None, profile_files: list[Path], db: Path |
 
     planned = []
     if sources_file:
-        planned.append(deployment(market_scan, scan_cron, {"sources_file": str(Path(sources_file).resolve()),
-                                                           "profile_files": profiles}))
+        scan = {"sources_file": str(Path(sources_file).resolve()), "profile_files": profiles}
+        planned.append(deployment(market_scan, scan_cron, {**scan, "dask": dask} if dask else scan))
     if profiles:
         planned.append(deployment(weekly_targets, weekly_cron, {"profile_files": profiles}))
     planned.append(deployment(skill_trends, weekly_cron, {}))
@@ -283,9 +289,9 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def serve(sources_file: Path | None, profile_files: list[Path], db: Path | None, scan_cron: str, weekly_cron: str,
-          port: int) -> None:
+          port: int, dask: str | None = None) -> None:
     """Register the deployments with their cron schedules and run each when due, until Ctrl-C or SIGTERM."""
-    planned = deployments(sources_file, profile_files, db, scan_cron, weekly_cron)
+    planned = deployments(sources_file, profile_files, db, scan_cron, weekly_cron, dask)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # the runner installs its own graceful handler once started
     try:
         with prefect_api(port) as (api_url, ui_url):

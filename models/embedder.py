@@ -1,7 +1,9 @@
 """Sentence embeddings with the bundled all-MiniLM-L6-v2, fully offline.
 
 CPU: bfloat16 autocast where the CPU has native bf16 (AMX / AVX512-BF16) and agrees
-with fp32 on a probe; fp32 elsewhere. CUDA: fp16 autocast, with tokenisation in
+with fp32 on a probe; fp32 elsewhere. ``precision="int8"`` (CPU, asked for by name):
+torch's dynamic int8 quantisation of the linear layers (bench/bench.py measures it
+against fp32). CUDA: fp16 autocast, with tokenisation in
 worker processes running ahead of the GPU (``SentenceTransformer.encode`` tokenises
 serially between GPU batches, which leaves the GPU idle most of the time).
 
@@ -107,12 +109,14 @@ def _tokenise_in_worker(texts: list[str]) -> dict[str, np.ndarray]:
 
 
 class Embedder:
-    """Encode texts to unit-length float32 vectors; ``precision`` is auto | fp32 | bf16 | fp16.
+    """Encode texts to unit-length float32 vectors; ``precision`` is auto | fp32 | bf16 | fp16 | int8.
 
     ``batch_size`` defaults to CPU_BATCH or CUDA_BATCH; ``tokenizer_workers`` (processes that
     tokenise ahead of the model) defaults to none on CPU, where the model needs every core,
     and up to 8 on CUDA.
     """
+
+    batches_at_once = 1  # how many batches one encode call runs side by side (pipelines.cluster: one per worker)
 
     def __init__(self, device: str = "auto", precision: str = "auto", batch_size: int | None = None,
                  tokenizer_workers: int | None = None) -> None:
@@ -157,6 +161,12 @@ class Embedder:
             self._pool = self._start_tokenizer_workers(model.tokenizer)
         self._model = model.to(self._device).eval()
         self._precision = self._choose_precision(precision)
+        if self._precision == "int8":
+            import torch
+
+            if on_cuda:
+                raise DeviceError("int8 precision is for the CPU; on CUDA use auto (fp16)")
+            self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
 
     def _start_tokenizer_workers(self, tokenizer):
         """Worker processes that tokenise ahead of the model, forked before the model moves to the GPU."""

@@ -75,16 +75,20 @@ def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str,
 
 def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], None] | None = None) -> int:
     """Embed every stored posting text that has no vector for this model yet and that no other running scan
-    has claimed; returns how many this call embedded."""
+    has claimed; returns how many this call embedded.
+
+    Each encode call gets BATCH texts per batch the embedder runs at once (a cluster's workers each take BATCH),
+    so every path embeds the same texts together."""
     claimant = uuid.uuid4().hex
     pending = _claim_pending(db, claimant)
+    step = BATCH * embedder.batches_at_once
     try:
-        for start in range(0, len(pending), BATCH):
-            batch = pending[start:start + BATCH]
+        for start in range(0, len(pending), step):
+            batch = pending[start:start + step]
             vectors = embedder.encode([embedding_text(title, description) for _, title, description in batch])
             _store(db, [row[0] for row in batch], vectors)
             if progress:
-                progress(min(start + BATCH, len(pending)), len(pending))
+                progress(min(start + step, len(pending)), len(pending))
     finally:
         if pending:  # what an error left unembedded is free for the next scan
             with writer(db) as con:

@@ -1,6 +1,7 @@
 """One market scan: crawl → load → SCAN_STEPS (dedupe, embed, hire type, skills) → fit, with progress reports.
 
-The crawl runs in a child process with no database open; each later step opens
+The crawl runs in a child process with no database open (with ``--dask``, in shards on a
+cluster's workers, and the embedding too: pipelines/cluster.py); each later step opens
 the warehouse only for its short reads and writes. ``SCAN_STEPS`` is the one
 place that orders the steps: ``run_scan`` (the `scan` command) and the
 market-scan flow (flows.py) both walk it.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -20,6 +22,7 @@ from models.hire_type import HireTypeModel
 from models.profile import Profile
 from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
+from pipelines.cluster import Cluster, ClusterEmbedder, DaskTarget, open_cluster
 from pipelines.dedupe import link_duplicates
 from pipelines.embed import embed_postings
 from pipelines.fit import score_profile
@@ -45,16 +48,22 @@ class ScanSummary:
     scored: dict[str, int] = field(default_factory=dict)
 
 
-def crawl_and_load(db: Path, sources: list[Source], origin: str) -> tuple[int, list[dict], int]:
-    """Crawl the sources and load what came back; returns (scan_id, statuses, postings added)."""
+def crawl_and_load(db: Path, sources: list[Source], origin: str,
+                   cluster: Cluster | None = None) -> tuple[int, list[dict], int]:
+    """Crawl the sources (in one child, or in shards on the cluster) and load what came back in one
+    transaction; returns (scan_id, statuses, postings added)."""
     check_writable(db)  # not after the whole crawl
     started = datetime.now(timezone.utc)
-    with tempfile.TemporaryDirectory(prefix="marketfit-crawl-") as folder:
-        statuses = run_crawl(sources, Path(folder))
+    with cluster.scan_folder() if cluster else tempfile.TemporaryDirectory(prefix="marketfit-crawl-") as folder:
+        if cluster:
+            statuses, feeds = cluster.crawl(sources, Path(folder))
+        else:
+            statuses = run_crawl(sources, Path(folder))
+            feeds = sorted(Path(folder).glob("*-postings.parquet"))
         with writer(db) as con:
             before = con.execute("SELECT count(*) FROM postings").fetchone()[0]
-            scan_id = load_scan(con, started_at=started, origin=origin,
-                                posting_files=sorted(Path(folder).glob("*-postings.jsonl")), statuses=statuses)
+            scan_id = load_scan(con, started_at=started, origin=origin, posting_files=feeds, statuses=statuses,
+                                executor="dask" if cluster else "local", workers=cluster.workers if cluster else 1)
             added = con.execute("SELECT count(*) FROM postings").fetchone()[0] - before
     return scan_id, statuses, added
 
@@ -62,12 +71,13 @@ def crawl_and_load(db: Path, sources: list[Source], origin: str) -> tuple[int, l
 class ScanModels:
     """The models of one scan, each loaded on first use, then shared by every step (a load costs seconds)."""
 
-    def __init__(self, device: str = "auto") -> None:
+    def __init__(self, device: str = "auto", cluster: Cluster | None = None) -> None:
         self.device = device  # embedding device: auto | cpu | cuda[:N]
+        self.cluster = cluster  # embed on its workers when there is one
 
     @cached_property
-    def embedder(self) -> Embedder:
-        return Embedder(device=self.device)
+    def embedder(self) -> Embedder | ClusterEmbedder:
+        return ClusterEmbedder(self.cluster, self.device) if self.cluster else Embedder(device=self.device)
 
     @cached_property
     def hire_type(self) -> HireTypeModel:
@@ -102,14 +112,21 @@ def title_only_seen(db: Path, scan_id: int) -> int:
 
 
 def run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profile],
-             progress: Progress = lambda step, done, total: None, device: str = "auto") -> ScanSummary:
+             progress: Progress = lambda step, done, total: None, device: str = "auto",
+             dask: DaskTarget | None = None) -> ScanSummary:
+    """One scan; with ``dask``, the crawl and the embedding fan out on that cluster (opened for this scan)."""
+    with open_cluster(dask, db) if dask else nullcontext() as cluster:
+        return _run_scan(db, sources, origin, profiles, progress, ScanModels(device, cluster))
+
+
+def _run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profile], progress: Progress,
+              models: ScanModels) -> ScanSummary:
     progress("crawl", 0, len(sources))
-    scan_id, statuses, added = crawl_and_load(db, sources, origin)
+    scan_id, statuses, added = crawl_and_load(db, sources, origin, models.cluster)
     progress("crawl", len(sources), len(sources))
     counts: dict[str, int] = {}
     for status in statuses:
         counts[status["status"]] = counts.get(status["status"], 0) + 1
-    models = ScanModels(device)
     done: dict[str, int] = {}
     for step in SCAN_STEPS:
         progress(step.name, 0, 1)
