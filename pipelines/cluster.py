@@ -152,6 +152,7 @@ def shard(count: int, workers: int) -> list[list[int]]:
 def open_cluster(target: DaskTarget, db: Path) -> Iterator[Cluster]:
     """Start (local:N) or connect to the cluster for one command; ClusterError when it cannot be used."""
     import dask
+    import distributed  # noqa: F401 - loads its config defaults: leaving dask.config.set would drop them otherwise
 
     # a lost worker fails its shard, as a crawl child's crash does, rather than moving it to another worker
     # (this applies to a LocalCluster's scheduler; a running scheduler keeps its own setting)
