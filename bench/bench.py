@@ -10,9 +10,16 @@ One run measures, on real posting text served as Greenhouse boards on a loopback
   topk_vs_numpy        top-k fit query (pipelines.rank.top_k, cold: as a new process, reading the vector snapshot
                        beside the warehouse) ÷ numpy brute force over the same vectors in memory
                                                                                          goal ≤ 1.5 and < 0.5 s
-  load_rows_per_s      warehouse.load.load_scan of synthetic-but-realistic posting rows goal ≥ 50,000
+  load_rows_per_s      warehouse.load.load_scan of synthetic-but-realistic posting rows, from Parquet feeds as the
+                       crawl children write them (JSONL's rate beside it)                 goal ≥ 50,000
   peak_rss_mb          a scan of --rss-postings postings, its crawl process included     goal ≤ 1,500
   fast_backend_*       bf16 autocast ÷ fp32 on this CPU, and their mean cosine agreement
+  int8_speedup         fp32 time ÷ int8 (torch dynamic quantisation of the linear layers) time on this CPU
+                                                                                         goal ≥ 1.8
+  int8_cosine          the lowest cosine between int8 and fp32 vectors of the same texts goal ≥ 0.99
+  int8_top50_overlap   mean share of each query posting's 50 nearest postings that int8 and fp32 agree on
+                                                                                         goal ≥ 0.95
+  dask_local2_vs_local1  the same first scan (--dask-postings) on --dask local:2 ÷ local:1, as throughput
 
 It prints a table, then, as its last line, one JSON object with those keys (and the details).
 
@@ -45,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from models.embedder import (CPU_BATCH, CUDA_BATCH, DIMENSIONS, MAX_TOKENS, MODEL_KEY, Embedder, cpu_has_native_bf16,
                              resolve_device)
@@ -55,7 +63,8 @@ from scrapers.normalise import content_hash, embedding_text, normalise, posting_
 from scrapers.replay import ReplayServer
 from scrapers.sources import Source
 from warehouse.db import reader, writer
-from warehouse.load import load_scan
+from pipelines.cluster import parse_dask
+from warehouse.load import FEED_SCHEMA, load_scan
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -343,29 +352,99 @@ def synthetic_rows(bases: list[BasePosting], count: int) -> list[dict]:
 
 
 def load_benchmark(args, bases: list[BasePosting], work: Path) -> tuple[dict, list[str]]:
+    """load_scan of the same rows from Parquet feeds (as the crawl children write them) and from JSONL."""
     rows = synthetic_rows(bases, args.load_rows)
-    files, statuses = [], []
+    feeds: dict[str, list[Path]] = {"parquet": [], "jsonl": []}
+    statuses = []
     for start in range(0, len(rows), 5000):
         chunk = rows[start:start + 5000]
-        path = work / f"load-{start // 5000:05d}-postings.jsonl"
-        path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk), encoding="utf-8")
-        files.append(path)
+        stem = work / f"load-{start // 5000:05d}-postings"
+        pq.write_table(pa.Table.from_pylist(chunk, schema=FEED_SCHEMA), f"{stem}.parquet", compression="zstd")
+        Path(f"{stem}.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk),
+                                         encoding="utf-8")
+        feeds["parquet"].append(Path(f"{stem}.parquet"))
+        feeds["jsonl"].append(Path(f"{stem}.jsonl"))
         statuses.append({"company": chunk[0]["company"], "ats": "greenhouse", "board": chunk[0]["board"],
                          "url": None, "status": "ok", "items": len(chunk), "rejects": [], "error": None})
-    megabytes = sum(f.stat().st_size for f in files) / 1e6
     del rows
-    db = work / "load.duckdb"
-    with writer(db) as con:  # migrated when opened, before the clock starts
+    seconds, megabytes = {}, {}
+    for kind, files in feeds.items():
+        megabytes[kind] = sum(f.stat().st_size for f in files) / 1e6
+        db = work / f"load-{kind}.duckdb"
+        with writer(db) as con:  # migrated when opened, before the clock starts
+            start = time.perf_counter()
+            load_scan(con, started_at=datetime.now(timezone.utc), origin="bench", posting_files=files,
+                      statuses=statuses)
+            seconds[kind] = time.perf_counter() - start
+            loaded = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+        if loaded != args.load_rows:
+            sys.exit(f"bench: load_scan stored {loaded} postings from {kind}, expected {args.load_rows}")
+    rates = {kind: args.load_rows / value for kind, value in seconds.items()}
+    return ({"load_rows_per_s": rates["parquet"],
+             "load": {"rows": args.load_rows, "parquet_s": seconds["parquet"], "jsonl_s": seconds["jsonl"],
+                      "jsonl_rows_per_s": rates["jsonl"], "parquet_mb": megabytes["parquet"],
+                      "jsonl_mb": megabytes["jsonl"]}},
+            [f"load_scan of {args.load_rows:,} rows from {kind} ({megabytes[kind]:,.0f} MB)"
+             f"{' ' * (12 - len(kind))}{seconds[kind]:8.1f} s   {rates[kind]:9,.0f} rows/s" for kind in feeds])
+
+
+def int8_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[str]]:
+    """int8 dynamic quantisation against fp32 on this CPU: speed, cosine, and the top-50 neighbours of real
+    postings among --int8-texts of them."""
+    texts = [embedding_text(normalised["title"], normalised["description"])
+             for normalised in (normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
+                                                               board=board_of(number)))
+                                for number in range(args.int8_texts))]
+    timings, vectors = {}, {}
+    for precision in ("fp32", "int8"):
+        embedder = Embedder(device="cpu", precision=precision)
+        embedder.encode(texts[:4])  # load and warm
         start = time.perf_counter()
-        load_scan(con, started_at=datetime.now(timezone.utc), origin="bench", posting_files=files, statuses=statuses)
-        seconds = time.perf_counter() - start
-        loaded = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
-    if loaded != args.load_rows:
-        sys.exit(f"bench: load_scan stored {loaded} postings, expected {args.load_rows}")
-    rate = args.load_rows / seconds
-    return ({"load_rows_per_s": rate, "load": {"rows": args.load_rows, "seconds": seconds, "jsonl_mb": megabytes}},
-            [f"load_scan of {args.load_rows:,} rows ({megabytes:,.0f} MB JSONL)     {seconds:8.1f} s   "
-             f"{rate:9,.0f} rows/s"])
+        vectors[precision] = embedder.encode(texts)
+        timings[precision] = time.perf_counter() - start
+    cosines = np.sum(vectors["fp32"] * vectors["int8"], axis=1)
+    k, queries = 50, range(0, len(texts), max(1, len(texts) // 50))
+
+    def neighbours(matrix: np.ndarray, query: int) -> set[int]:
+        scores = matrix @ matrix[query]
+        scores[query] = -np.inf
+        return set(np.argpartition(-scores, k)[:k].tolist())
+
+    overlap = float(np.mean([len(neighbours(vectors["fp32"], q) & neighbours(vectors["int8"], q)) / k
+                             for q in queries]))
+    speedup = timings["fp32"] / timings["int8"]
+    result = {"int8_speedup": speedup, "int8_cosine": float(cosines.min()), "int8_top50_overlap": overlap,
+              "int8": {"texts": len(texts), "queries": len(queries), "fp32_s": timings["fp32"],
+                       "int8_s": timings["int8"], "mean_cosine": float(cosines.mean())}}
+    rows = [f"CPU int8 vs fp32, {len(texts)} texts: fp32 {timings['fp32']:.1f} s, int8 {timings['int8']:.1f} s "
+            f"({speedup:.2f}x); cosine min {cosines.min():.4f} mean {cosines.mean():.4f}; "
+            f"top-{k} overlap {overlap:.3f} over {len(queries)} queries"]
+    return result, rows
+
+
+def dask_benchmark(args, bases: list[BasePosting], work: Path, device: str) -> tuple[dict, list[str]]:
+    """The same first scan of --dask-postings postings on `--dask local:1` and `local:2` (fresh warehouse and HTTP
+    cache each; the cluster's start and model loads included)."""
+    root = work / "dask-boards"
+    boards = write_boards(root, [make_job(bases, number) for number in range(args.dask_postings)])
+    seconds = {}
+    with ReplayServer(root) as server:
+        sources = sources_for(server, boards)
+        for workers in (1, 2):
+            os.environ["MARKETFIT_HTTP_CACHE"] = str(work / f"dask-http-cache-{workers}")
+            start = time.perf_counter()
+            summary = run_scan(work / f"dask-{workers}.duckdb", sources, "bench", [], device=device,
+                               dask=parse_dask(f"local:{workers}"))
+            seconds[workers] = time.perf_counter() - start
+            if summary.embedded != args.dask_postings or set(summary.sources) != {"ok"}:
+                sys.exit(f"bench: the local:{workers} scan did not do what the benchmark expects: {summary}")
+    os.environ["MARKETFIT_HTTP_CACHE"] = str(work / "http-cache")
+    ratio = seconds[1] / seconds[2]
+    return ({"dask_local2_vs_local1": ratio,
+             "dask": {"postings": args.dask_postings, "boards": len(boards), "local1_s": seconds[1],
+                      "local2_s": seconds[2]}},
+            [f"scan of {args.dask_postings} postings on --dask local:1 {seconds[1]:8.1f} s, local:2 {seconds[2]:8.1f} s"
+             f"   {ratio:5.2f}x"])
 
 
 def topk_benchmark(args, work: Path) -> tuple[dict, list[str]]:
@@ -508,8 +587,11 @@ def main() -> None:
     parser.add_argument("--topk-repeat", type=int, default=5, help="top-k queries timed, median reported (5)")
     parser.add_argument("-k", type=int, default=50, help="top-k size (50)")
     parser.add_argument("--fast-texts", type=int, default=64, help="texts in the bf16-vs-fp32 step (64)")
+    parser.add_argument("--int8-texts", type=int, default=400,
+                        help="real postings in the int8-vs-fp32 step, each a top-50 query for some (400)")
+    parser.add_argument("--dask-postings", type=int, default=600, help="postings in the local:1 vs local:2 scans (600)")
     parser.add_argument("--device", default="auto", help="embedding device: auto | cpu | cuda (auto)")
-    parser.add_argument("--skip", action="append", default=[], choices=["scan", "fast", "load", "topk", "rss"],
+    parser.add_argument("--skip", action="append", default=[], choices=["scan", "fast", "int8", "load", "topk", "rss", "dask"],
                         help="leave out a step (repeatable)")
     args = parser.parse_args()
     device = resolve_device(args.device)
@@ -528,10 +610,12 @@ def main() -> None:
         # the first fetch, which is written just before: every rescan revalidates.
         os.environ["MARKETFIT_HTTP_CACHE"] = str(work / "http-cache")
         steps = (("fast", lambda: fast_backend_benchmark(args, bases)),
+                 ("int8", lambda: int8_benchmark(args, bases)),
                  ("scan", lambda: scan_benchmark(args, bases, work, device)),
                  ("load", lambda: load_benchmark(args, bases, work)),
                  ("topk", lambda: topk_benchmark(args, work)),
-                 ("rss", lambda: rss_benchmark(args, bases, work, device)))
+                 ("rss", lambda: rss_benchmark(args, bases, work, device)),
+                 ("dask", lambda: dask_benchmark(args, bases, work, device)))
         for name, step in steps:
             if name in args.skip:
                 continue
@@ -540,7 +624,8 @@ def main() -> None:
             for row in rows:
                 print(row, flush=True)
     headline = ("pipeline_vs_encode", "rescan_vs_first", "rescan10_vs_first", "topk_vs_numpy", "topk_warm_vs_numpy",
-                "load_rows_per_s", "peak_rss_mb", "fast_backend_speedup", "fast_backend_cosine")
+                "load_rows_per_s", "peak_rss_mb", "fast_backend_speedup", "fast_backend_cosine", "int8_speedup",
+                "int8_cosine", "int8_top50_overlap", "dask_local2_vs_local1")
     print("\n" + "\n".join(f"{key:22} {results[key]:12.3f}" for key in headline if key in results))
     print(json.dumps(results, default=float))
 
