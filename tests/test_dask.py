@@ -126,3 +126,14 @@ def test_a_worker_killed_mid_crawl_fails_its_boards_and_the_rest_loads(tmp_path)
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone()[0] == 6
         assert con.execute("SELECT count(*) FROM embeddings").fetchone()[0] == 6  # each text once, across workers
+
+
+def test_serve_passes_dask_to_the_market_scan_deployment_only(tmp_path):
+    import flows
+
+    planned = {d.flow_name: d.parameters for d in flows.deployments(DEMO / "sources.toml", [DEMO / "profile.toml"],
+                                                                     None, "0 6 * * *", "0 7 * * 1", "local:2")}
+    assert planned["market-scan"]["dask"] == "local:2"
+    assert "dask" not in planned["weekly-targets"] and "dask" not in planned["skill-trends"]
+    result = marketfit("serve", "--dask", "local:2", "--db", str(tmp_path / "w.duckdb"), check=False)
+    assert result.returncode == 2 and "needs --sources" in result.stderr
