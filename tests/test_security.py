@@ -41,7 +41,7 @@ def warehouse(tmp_path_factory):
 
 # Each query, with what the one-line error must say. {out} is a scratch folder nothing may appear in.
 ATTEMPTS = [
-    ("INSERT INTO scans VALUES (99, now(), now(), 'x')", REFUSED),
+    ("INSERT INTO scans (scan_id, started_at, origin) VALUES (99, now(), 'x')", REFUSED),
     ("UPDATE scans SET origin = 'x'", REFUSED),
     ("DROP TABLE postings", REFUSED),
     ("CREATE TABLE stolen AS SELECT * FROM scans", REFUSED),
