@@ -137,3 +137,16 @@ def test_serve_passes_dask_to_the_market_scan_deployment_only(tmp_path):
     assert "dask" not in planned["weekly-targets"] and "dask" not in planned["skill-trends"]
     result = marketfit("serve", "--dask", "local:2", "--db", str(tmp_path / "w.duckdb"), check=False)
     assert result.returncode == 2 and "needs --sources" in result.stderr
+
+
+def test_the_market_scan_flow_fans_out_with_dask(prefect_api, tmp_path):
+    from flows import market_scan
+
+    sources = tmp_path / "sources.toml"
+    with ReplayServer(FIXTURES / "ats") as server:
+        _sources_file(sources, server)
+        summary = market_scan(sources, [], tmp_path / "w.duckdb", "local:2")
+    assert summary["sources"] == {"ok": 4} and summary["steps"]["embed"] == 16
+    with reader(tmp_path / "w.duckdb") as con:
+        assert con.execute("SELECT executor, workers FROM scan_runs").fetchall() == [("dask", 2)]
+        assert con.execute("SELECT flow, status FROM flow_runs").fetchall() == [("market-scan", "completed")]
