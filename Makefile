@@ -35,6 +35,7 @@ eval: install
 	$(PY) eval/eval_hire_type.py
 	$(PY) eval/eval_skills.py
 	$(PY) eval/eval_fit.py
+	$(PY) eval/eval_hn_headers.py
 
 # performance: scan throughput, rescans, top-k, bulk load, peak RSS, CPU bf16 (bench/README.md)
 bench: install
