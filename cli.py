@@ -40,6 +40,7 @@ DEMO = HERE / "demo"
 app = typer.Typer(help="Where you fit in the job market: scan boards, judge roles, rank your targets.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
+NO_SOURCE_READ = 3  # `scan`'s exit code when every source failed or was blocked
 errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default: $MARKETFIT_DB, "
@@ -112,13 +113,21 @@ def _print_summary(summary) -> None:
                   + (f"; {summary.title_only} seen without a description (judged from the title only)"
                      if summary.title_only else "")
                   + "".join(f"; {n} scored for {name}" for name, n in summary.scored.items()))
+    if summary.unread:
+        table = Table("source", "status", "why", title="Sources not read", title_justify="left")
+        for company, status, why in summary.unread:
+            table.add_row(company, status, why, style="red")
+        console.print(table)
 
 
 @app.command()
 def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML file.")],
          profile: Annotated[list[Path] | None, typer.Option("--profile", help="Profile to score (repeatable).")] = None,
          db: DbOption = None, device: DeviceOption = "auto", dask: DaskOption = None) -> None:
-    """Crawl the boards in a sources file into the warehouse, then embed, classify and score."""
+    """Crawl the boards in a sources file into the warehouse, then embed, classify and score.
+
+    Exits 3 when no source could be read (each one's reason is in the table printed), 0 when any was.
+    """
     with user_errors():
         if dask:
             parse_dask(dask)
@@ -128,6 +137,9 @@ def scan(sources: Annotated[Path, typer.Option("--sources", help="Sources TOML f
         # a warehouse that cannot be written, or the HTTP cache held by another scan: one line too
         summary = _scan(resolve_db_path(db), source_list, str(sources), profiles, device, dask)
     _print_summary(summary)
+    if not summary.any_source_read:
+        errors.print(f"error: no source in {sources} could be read (reasons above)", markup=False, highlight=False)
+        raise typer.Exit(NO_SOURCE_READ)
 
 
 def _write_jsonl(rows: list[dict], output: Path | None) -> None:

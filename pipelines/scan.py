@@ -33,6 +33,7 @@ from warehouse.db import check_writable, reader, writer
 from warehouse.load import load_scan
 
 Progress = Callable[[str, int, int], None]
+READ = ("ok", "not_modified")  # a source's statuses when its board was read (fresh or unchanged since the last scan)
 
 
 @dataclass
@@ -46,6 +47,11 @@ class ScanSummary:
     skills_read: int
     title_only: int = 0              # postings seen with no description: judged from the title alone
     scored: dict[str, int] = field(default_factory=dict)
+    unread: list[tuple[str, str, str]] = field(default_factory=list)  # (company, status, why) of each source not read
+
+    @property
+    def any_source_read(self) -> bool:
+        return any(status in READ for status in self.sources)
 
 
 def crawl_and_load(db: Path, sources: list[Source], origin: str,
@@ -134,7 +140,9 @@ def _run_scan(db: Path, sources: list[Source], origin: str, profiles: list[Profi
         progress(step.name, done[step.name], done[step.name])
     summary = ScanSummary(scan_id, counts, sum(s["items"] for s in statuses), added, embedded=done["embed"],
                           classified=done["classify"], skills_read=done["skills"],
-                          title_only=title_only_seen(db, scan_id))
+                          title_only=title_only_seen(db, scan_id),
+                          unread=[(s["company"], s["status"], s.get("error") or "") for s in statuses
+                                  if s["status"] not in READ])
     if profiles:
         for number, profile in enumerate(profiles):
             progress("fit", number, len(profiles))
