@@ -604,6 +604,13 @@ def targets(profile: Annotated[Path | None, typer.Option(
         _print_pitch_notes(rows)
 
 
+def _say_why_no_trend(totals: tuple[int, int], weeks: int, floor: int) -> None:
+    recent, prior = totals
+    errors.print(f"no skill trend: the last {weeks} weeks hold {recent} dated postings read for skills and the "
+                 f"{weeks} before {prior}; a trend needs at least {floor} (--floor) in each window and a skill named "
+                 f"in {floor} of them; try --weeks 52 --floor 2", markup=False, highlight=False)
+
+
 @app.command()
 def trends(weeks: Annotated[int, typer.Option("--weeks", help="Compare the last N weeks with the N before.")] = 13,
            segment: Annotated[str | None, typer.Option(
@@ -631,6 +638,8 @@ def trends(weeks: Annotated[int, typer.Option("--weeks", help="Compare the last 
             found.sort(key=lambda r: (r["trend"] != "new", -(r["growth"] or 0), -r["recent_postings"], r["skill"]))
             columns = ["skill", "trend", "recent_postings", "prior_postings", "recent_share", "prior_share", "growth"]
             rows = [tuple(r[c] for c in columns) for r in found][:limit]
+            if not rows:
+                _say_why_no_trend(skill_trends.window_totals(con, weeks), weeks, floor)
     if fmt == "table":
         rows = [tuple(f"{v:.3f}" if isinstance(v, float) else v for v in row) for row in rows]
     _print_rows(columns, rows, fmt)

@@ -30,6 +30,11 @@ def skill_growth(con: duckdb.DuckDBPyConnection, weeks: int = 13, min_postings: 
                              [weeks, min_postings, until_week]))
 
 
+def window_totals(con: duckdb.DuckDBPyConnection, weeks: int = 13) -> tuple[int, int]:
+    """How many dated postings read for skills the last ``weeks`` weeks hold, and the ``weeks`` weeks before."""
+    return con.execute("SELECT recent_total, prior_total FROM skill_windows(?)", [weeks]).fetchone()
+
+
 def emerging_skills(con: duckdb.DuckDBPyConnection, weeks: int = 13, min_postings: int = DEFAULT_FLOOR,
                     limit: int = 20, until_week: date | None = None) -> list[dict]:
     """New skills (most-named first), then rising ones (fastest first)."""

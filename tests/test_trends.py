@@ -162,3 +162,13 @@ def test_cli_trends(windows):
     assert "data" in table and "Rust" in table
     bad = marketfit("trends", "--weeks", "0", env_db=windows, check=False)
     assert bad.returncode == 2 and bad.stderr.startswith("error:")
+
+
+def test_cli_trends_with_no_trend_says_why_and_what_to_try(windows):
+    result = marketfit("trends", env_db=windows)   # 13 weeks, floor 5: the 10 postings fall short
+    assert result.returncode == 0
+    assert result.stderr.strip() == ("no skill trend: the last 13 weeks hold 10 dated postings read for skills and "
+                                     "the 13 before 0; a trend needs at least 5 (--floor) in each window and a skill "
+                                     "named in 5 of them; try --weeks 52 --floor 2")
+    shown = marketfit("trends", "--weeks", "2", "--floor", "3", env_db=windows)
+    assert "Zig" in shown.stdout and shown.stderr == ""

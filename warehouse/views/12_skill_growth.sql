@@ -4,17 +4,23 @@
 -- either window) growth and trend are NULL.
 -- trend: 'new' (not named in the earlier window), 'rising' (share x1.5 or more), 'falling' (share /1.5 or less),
 -- 'steady'. Emerging skills are trend IN ('new', 'rising').
-CREATE OR REPLACE MACRO skill_growth_over(window_weeks, min_postings := 5, until_week := NULL) AS TABLE
+-- The two windows' bounds and how many dated postings read for skills each holds (what the floor is held to).
+CREATE OR REPLACE MACRO skill_windows(window_weeks, until_week := NULL) AS TABLE
 WITH bounds AS (
     SELECT anchor AS as_of, anchor - 7 * window_weeks AS mid, anchor - 14 * window_weeks AS start
     FROM (SELECT coalesce(until_week::DATE,
                           (SELECT max(date_trunc('week', listed_on))::DATE + 7 FROM skill_postings)) AS anchor)
-),
-totals AS (
-    SELECT count(*) FILTER (WHERE listed_on >= mid AND listed_on < as_of) AS recent_total,
-           count(*) FILTER (WHERE listed_on >= start AND listed_on < mid) AS prior_total
-    FROM skill_postings, bounds
-),
+)
+SELECT as_of, mid, start,
+       count(*) FILTER (WHERE listed_on >= mid AND listed_on < as_of) AS recent_total,
+       count(*) FILTER (WHERE listed_on >= start AND listed_on < mid) AS prior_total
+FROM bounds LEFT JOIN skill_postings ON true
+GROUP BY ALL;
+
+CREATE OR REPLACE MACRO skill_growth_over(window_weeks, min_postings := 5, until_week := NULL) AS TABLE
+WITH windows AS (SELECT * FROM skill_windows(window_weeks, until_week := until_week)),
+bounds AS (SELECT as_of, mid, start FROM windows),
+totals AS (SELECT recent_total, prior_total FROM windows),
 counts AS (
     SELECT skill,
            count(*) FILTER (WHERE listed_on >= mid) AS recent_postings,
