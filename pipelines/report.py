@@ -98,8 +98,7 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
     columns = [d[0] for d in cursor.description]
     roadmap = [dict(zip(columns, row)) | {"examples": json.loads(row[-1])} for row in cursor.fetchall()]
     until = week + timedelta(days=7)
-    top = trends.top_skills(con, TREND_WEEKS, CHART_SKILLS, until_week=until)
-    months, shares = trends.share_over_time(con, top, until=until)
+    months, shares = trends.demand_chart(con, until, CHART_SKILLS)
     return ReportData(
         profile=profile, week=week, as_of=as_of, pitch=pitch, pitch_reason=pitch_reason,
         unquantified=json.loads(unquantified), targets=[r for r in rows if r["rank"] is not None],
@@ -238,7 +237,7 @@ def rising_chart(rows: list[dict]) -> Markup:
 def share_chart(months: list[date], shares: dict[str, list[float | None]]) -> Markup:
     """One line per skill: its share of the month's postings (None: no postings that month)."""
     if not months or not shares:
-        return _empty_chart("No dated postings with skills yet.")
+        return _empty_chart("No dated posting read for skills before this week.")
     left, top, plot_w, plot_h = 48, 34, 720, 240
     peak = max((v for values in shares.values() for v in values if v is not None), default=0.0) or 0.1
     ceiling = _nice_ceiling(peak)

@@ -53,19 +53,39 @@ def top_skills(con: duckdb.DuckDBPyConnection, weeks: int = 13, limit: int = 5,
                                             [weeks, until_week, limit]).fetchall()]
 
 
-def share_over_time(con: duckdb.DuckDBPyConnection, skills: list[str], until: date | None = None,
-                    months: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
-    """Monthly share of each skill over the last ``months`` calendar months with postings before ``until``:
-    0 where the skill was not named, None for a month with no postings at all."""
+def chart_months(con: duckdb.DuckDBPyConnection, until: date | None = None, months: int = 12) -> list[date]:
+    """The last ``months`` calendar months up to the latest dated posting before ``until`` (none: [])."""
     last, = con.execute("SELECT max(listed_on) FROM skill_postings WHERE ? IS NULL OR listed_on < ?",
                         [until, until]).fetchone()
     if last is None:
-        return [], {skill: [] for skill in skills}
+        return []
     first, = con.execute("SELECT min(listed_on) FROM skill_postings").fetchone()
     index = [date(last.year, last.month, 1)]
     while len(index) < months and index[0] > date(first.year, first.month, 1):
         previous = index[0] - timedelta(days=1)
         index.insert(0, date(previous.year, previous.month, 1))
+    return index
+
+
+def demand_chart(con: duckdb.DuckDBPyConnection, until: date | None = None, skills: int = 5,
+                 months: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
+    """The ``skills`` most-named skills over the months ``chart_months`` picks, and their monthly shares: the
+    chart always draws from the months skill_demand_monthly holds, however old the latest posting is."""
+    index = chart_months(con, until, months)
+    top = [skill for skill, in con.execute("""
+        SELECT skill FROM skill_demand_monthly WHERE month BETWEEN ? AND ?
+        GROUP BY skill ORDER BY sum(postings) DESC, skill LIMIT ?""", [index[0], index[-1], skills]).fetchall()
+           ] if index else []
+    return share_over_time(con, top, until, months)
+
+
+def share_over_time(con: duckdb.DuckDBPyConnection, skills: list[str], until: date | None = None,
+                    months: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
+    """Monthly share of each skill over the last ``months`` calendar months with postings before ``until``:
+    0 where the skill was not named, None for a month with no postings at all."""
+    index = chart_months(con, until, months)
+    if not index:
+        return [], {skill: [] for skill in skills}
     dated = {m for m, in con.execute(
         "SELECT DISTINCT date_trunc('month', listed_on)::DATE FROM skill_postings").fetchall()}
     shares = {skill: [0.0 if m in dated else None for m in index] for skill in skills}

@@ -172,3 +172,22 @@ def test_cli_trends_with_no_trend_says_why_and_what_to_try(windows):
                                      "named in 5 of them; try --weeks 52 --floor 2")
     shown = marketfit("trends", "--weeks", "2", "--floor", "3", env_db=windows)
     assert "Zig" in shown.stdout and shown.stderr == ""
+
+
+def test_report_chart_reads_the_months_skill_demand_monthly_holds(windows):
+    """A report for a week months after the latest posting still charts the months that have postings."""
+    from pipelines import report
+
+    week = date(2026, 9, 7)   # 13 weeks before it hold no posting
+    with writer(windows) as con:
+        con.execute("""INSERT INTO target_lists VALUES (?, 'alex', 'h', '2026-09-07T00:00:00Z', 'bandwidth', 'why',
+                       '[]', now())""", [week])
+    with reader(windows) as con:
+        data = report.gather(con, week, "alex")
+        monthly = {(m, s): share for m, s, share in con.execute(
+            "SELECT month, skill, share FROM skill_demand_monthly").fetchall()}
+    assert data.months == [date(2026, 2, 1), date(2026, 3, 1)]
+    assert list(data.shares) == ["Python", "Rust", "Zig", "Go", "Java"]   # most named first, then by name
+    for skill, values in data.shares.items():
+        assert values == [monthly.get((month, skill), 0.0) for month in data.months]
+    assert "No dated" not in report.share_chart(data.months, data.shares)
