@@ -154,6 +154,8 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
             raise TargetsError(f"no fit scores for profile '{profile.name}' yet: run `marketfit scan --profile ...` "
                                f"(or `marketfit demo`) first")
         roles = _open_roles(con, profile.name, as_of)
+        if not roles:
+            _refuse_a_week_with_no_open_role(con, profile.name, week, as_of)
         pace = _hiring_pace(con, as_of)
         open_counts = dict(con.execute("""SELECT company, count(*) FROM postings
                                           WHERE first_seen <= $1 AND (closed_at IS NULL OR closed_at > $1)
@@ -218,6 +220,20 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
                      json.dumps(unquantified, ensure_ascii=False), now])
         con.execute("COMMIT")
     return TargetList(week, profile.name, as_of, pitch, len(scored), len(dropped))
+
+
+def _refuse_a_week_with_no_open_role(con: duckdb.DuckDBPyConnection, profile: str, week: date,
+                                     as_of: datetime) -> None:
+    """Raise TargetsError saying what is missing, unless the profile's last list has companies to mark dropped."""
+    if con.execute("SELECT count(*) FROM target_companies WHERE profile = ? AND week < ? AND rank IS NOT NULL",
+                   [profile, week]).fetchone()[0]:
+        return
+    first, last = con.execute("""SELECT min(p.first_seen), max(coalesce(p.closed_at, p.last_seen))
+                                 FROM fit_scores f JOIN postings p USING (posting_id) WHERE f.profile = ?""",
+                              [profile]).fetchone()
+    raise TargetsError(f"no scored posting for '{profile}' was open at the end of the week of {week} "
+                       f"(as of {as_of:%Y-%m-%d %H:%M} UTC): its postings were seen from {first:%Y-%m-%d} to "
+                       f"{last:%Y-%m-%d}; pick a week in that span (or scan the boards again)")
 
 
 def _open_roles(con: duckdb.DuckDBPyConnection, profile: str, as_of: datetime) -> list[_Role]:

@@ -291,3 +291,19 @@ def test_cli_builds_prints_and_refuses_bad_input(market, tmp_path):
         assert bad.returncode == 2 and bad.stderr.startswith("error:") and len(bad.stderr.splitlines()) == 1, args
     with reader(market) as con:
         assert con.execute("SELECT count(*) FROM target_companies").fetchone()[0] == before
+
+
+def test_a_week_before_any_posting_says_what_is_missing_and_stores_nothing(market, profile, skills, tmp_path):
+    early = date(2025, 6, 2)
+    with pytest.raises(TargetsError, match=r"no scored posting for 'sam' was open at the end of the week of "
+                                           r"2025-06-02 \(as of 2025-06-09 00:00 UTC\): its postings were seen from "
+                                           r"2025-11-2\d to 2026-03-\d\d; pick a week in that span"):
+        build_targets(market, profile, skills, early, now=NOW)
+    toml = tmp_path / "sam.toml"
+    for command in (("targets",), ("report", "-o", str(tmp_path / "out"))):
+        bad = marketfit(*command, "--profile", str(toml), "--week", "2025-W23", env_db=market, check=False)
+        assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1, bad.stderr
+        assert bad.stderr.startswith("error: no scored posting for 'sam' was open at the end of the week of 2025-06-02")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    with reader(market) as con:
+        assert con.execute("SELECT count(*) FROM target_lists WHERE week = ?", [early]).fetchone()[0] == 0
