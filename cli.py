@@ -650,9 +650,14 @@ def roadmap(profile: Annotated[Path, typer.Option("--profile", help="Resume (.md
             limit: Annotated[int, typer.Option("--limit", help="Skills to keep.")] = 15,
             fmt: FormatOption = "table", db: DbOption = None) -> None:
     """The skills your best target postings ask for that your resume lacks, by how many postings they lift."""
+    from pipelines.report import nothing_moved
+
     _check_format(fmt)
     with insight_errors():
         found = _build_roadmap(_existing_db(db), profile, limit)
+    note = nothing_moved([r.postings_moved for r in found])
+    if note:
+        errors.print(note, markup=False, highlight=False)
     columns = ["rank", "skill", "postings_moved", "demand_share", "growth_13w", "return_score", "examples"]
     rows = [(rank, r.skill, r.postings_moved, r.demand_share, r.growth_13w, r.return_score,
              r.examples if fmt == "json" else "; ".join(

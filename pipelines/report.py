@@ -119,6 +119,14 @@ def write_report(db: Path, week: date, out_dir: Path, profile: str | None = None
     return written
 
 
+def nothing_moved(moved: list[int]) -> str | None:
+    """The sentence to show above a roadmap in which no skill moves any posting up a band (else None)."""
+    if not moved or any(moved):
+        return None
+    return ("No missing skill moves any of the best-fitting postings up a fit band (<40, 40-60, 60-75, >=75); "
+            "the skills are ranked by how many of those postings ask for them.")
+
+
 def render_html(data: ReportData) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                                      lstrip_blocks=True)
@@ -129,7 +137,8 @@ def render_html(data: ReportData) -> str:
         data=data, shown=data.targets[:SHOWN_TARGETS],
         noted=[t for t in data.targets if t["pitch_notes"]],
         rising_chart=rising_chart(data.rising), share_chart=share_chart(data.months, data.shares),
-        mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), percent=_percent, signed=_signed)
+        mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), percent=_percent, signed=_signed,
+        roadmap_note=nothing_moved([r["postings_moved"] for r in data.roadmap]))
 
 
 def bdi(text: object) -> Markup:
@@ -186,8 +195,10 @@ def render_markdown(data: ReportData) -> str:
                   "|---|" + "---|" * len(data.months)]
         lines += [f"| {md(skill)} | " + " | ".join(_percent(v) for v in values) + " |"
                   for skill, values in data.shares.items()]
-    lines += ["", "## Skill-gap roadmap", "",
-              "| # | skill | postings moved up a band | demand share | growth 13w | e.g. |",
+    lines += ["", "## Skill-gap roadmap", ""]
+    note = nothing_moved([r["postings_moved"] for r in data.roadmap])
+    lines += [note, ""] if note else []
+    lines += ["| # | skill | postings moved up a band | demand share | growth 13w | e.g. |",
               "|---|---|---|---|---|---|"]
     for r in data.roadmap:
         examples = "; ".join(f"{e['company']}: {shown_title(e['title'])} ({e['fit_before']:.0f} → {e['fit_after']:.0f})"

@@ -338,3 +338,18 @@ def test_report_isolates_bidirectional_text_and_cuts_long_titles_for_display(mar
     shown = "Staff " + "very " * 1000
     cut = shown[:SHOWN_TITLE_CHARS - 1].rstrip() + "…"
     assert f"<bdi>{cut}</bdi>" in page and cut in markdown
+
+
+def test_a_roadmap_where_nothing_moved_says_so(market, report, tmp_path):
+    page, markdown = report   # the seeded roadmap moves postings: no note
+    assert "No missing skill moves" not in page and "No missing skill moves" not in markdown
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(market[0].read_bytes())
+    with writer(db) as con:
+        con.execute("UPDATE skill_roadmaps SET postings_moved = 0, return_score = 0.0, examples = '[]'")
+    (html_path, _), (markdown_path, _) = write_report(db, WEEK, tmp_path / "out")
+    note = ("No missing skill moves any of the best-fitting postings up a fit band (&lt;40, 40-60, 60-75, &gt;=75); "
+            "the skills are ranked by how many of those postings ask for them.")
+    assert f'<p class="note">{note}</p>' in html_path.read_text(encoding="utf-8")
+    assert "## Skill-gap roadmap\n\nNo missing skill moves any of the best-fitting postings up a fit band" in \
+        markdown_path.read_text(encoding="utf-8")
