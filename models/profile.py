@@ -20,6 +20,10 @@ _HEADING = re.compile(r"^\s*(#{1,6}\s+(?P<md>.+?)\s*#*|(?P<caps>[A-Z][A-Z &/]{2,
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
 _YEARS = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|to)\s*((?:19|20)\d{2}|present|now|current|today)\b", re.I)
 MAX_RESUME_BYTES = 1_000_000
+# Document formats a resume is often kept in, refused by name rather than read as text (a PDF's "text" is its code)
+DOCUMENT_MAGIC = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "a Word or other zipped document"),
+                  (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "a Word 97-2003 document"))
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".pages")
 
 
 class ProfileError(ValueError):
@@ -83,6 +87,10 @@ def _read_text(path: Path) -> str:
         raise ProfileError(f"{path}: cannot read: {exc}") from None
     if len(data) > MAX_RESUME_BYTES:
         raise ProfileError(f"{path}: more than {MAX_RESUME_BYTES} bytes is too large for a resume")
+    document = next((kind for magic, kind in DOCUMENT_MAGIC if data.startswith(magic)), None)
+    if document or path.suffix.lower() in DOCUMENT_SUFFIXES:
+        raise ProfileError(f"{path}: {document or 'a ' + path.suffix.lower().lstrip('.').upper() + ' document'} is "
+                           f"not read; save the resume as text (.md or .txt) and pass that")
     if b"\x00" in data:
         raise ProfileError(f"{path}: binary file, expected text (.md, .txt or .toml)")
     try:
@@ -173,11 +181,15 @@ def _preferences(table: dict, where: str) -> Preferences:
                        avoid=strings("avoid"), seniority=seniority, soft=soft)
 
 
-def _from_resume(resume: str, name: str, preferences: Preferences | None) -> Profile:
+def _from_resume(resume: str, name: str, preferences: Preferences | None, path: Path) -> Profile:
     sections = _sections(resume)
+    lines = _evidence_lines(sections)
+    if not lines:
+        raise ProfileError(f"{path}: no experience or skills found (no bullet or sentence outside Contact, "
+                           f"Education and Looking for): nothing to score a posting against")
     # the line under the name: before any heading, or first under the first heading (often the name)
     headline = next((body[0] for body in sections.values() if body), "")
-    return Profile(name=name, resume=resume, sections=sections, lines=_evidence_lines(sections),
+    return Profile(name=name, resume=resume, sections=sections, lines=lines,
                    years_experience=_years(resume), headline=headline,
                    preferences=preferences or _preferences_from_resume(sections))
 
@@ -187,7 +199,7 @@ def load_profile(path: Path) -> Profile:
     path = Path(path)
     text = _read_text(path)
     if path.suffix.lower() != ".toml":
-        return _from_resume(text, path.stem, None)
+        return _from_resume(text, path.stem, None, path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -204,6 +216,7 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: unknown [profile] keys {sorted(unknown)}")
     if not isinstance(profile.get("resume"), str):
         raise ProfileError(f"{path}: [profile] needs resume = \"path/to/resume.md\"")
-    resume = _read_text(path.parent / profile["resume"])
+    resume_path = path.parent / profile["resume"]
+    resume = _read_text(resume_path)
     preferences = _preferences(data["preferences"], str(path)) if "preferences" in data else None
-    return _from_resume(resume, str(profile.get("name", path.stem)), preferences)
+    return _from_resume(resume, str(profile.get("name", path.stem)), preferences, resume_path)

@@ -67,6 +67,28 @@ def test_bad_profile(tmp_path, content, message):
     assert result.returncode == 2 and message in result.stderr
 
 
+@pytest.mark.parametrize("name, content, message", [
+    ("cv.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nBT (Senior Payments Product Manager) Tj ET\n",
+     "a PDF is not read; save the resume as text (.md or .txt)"),
+    ("cv.txt", b"%PDF-1.4\nBT (Senior Payments Product Manager, 10 years) Tj ET\n", "a PDF is not read"),
+    ("cv.docx", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "a Word or other zipped document is not read"),
+    ("cv.doc", b"Sam Smith, Senior Backend Engineer", "a DOC document is not read"),
+    ("name.md", b"# Sam Smith\n", "no experience or skills found"),
+    ("contact.md", b"# Sam Smith\n## Contact\nsam@example.com, +1 555 0100, Lisbon\n", "no experience or skills"),
+])
+def test_a_file_that_is_not_a_text_resume_is_refused(tmp_path, name, content, message):
+    resume = tmp_path / name
+    resume.write_bytes(content)
+    (tmp_path / "profile.toml").write_text(f'[profile]\nresume = "{name}"\n')
+    postings = tmp_path / "p.jsonl"
+    postings.write_text('{"id": 1, "title": "Engineer", "description": "Build things"}\n')
+    for profile in (resume, tmp_path / "profile.toml"):
+        result = marketfit("fit", "--profile", str(profile), str(postings), check=False)
+        assert result.returncode == 2 and result.stdout == "", result.stdout
+        assert result.stderr.startswith(f"error: {resume}: ") and message in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
 def test_missing_warehouse_for_sql(tmp_path):
     result = marketfit("sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert result.returncode == 2 and "no warehouse here yet" in result.stderr
