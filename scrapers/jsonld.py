@@ -24,7 +24,7 @@ import tomli_w
 
 from scrapers.detect import detect_source
 from scrapers.items import new_posting
-from scrapers.sources import SourcesError, load_sources
+from scrapers.sources import SourcesError, load_sources, url_problem
 
 _PERIODS = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
 _HTML_TAG = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|span|strong|b|em|i|a|table)\b", re.IGNORECASE)
@@ -224,11 +224,15 @@ def _company_from_host(host: str) -> str:
 def source_for_url(url: str, company: str | None = None) -> dict:
     """The [[source]] entry for a careers/board URL: its ATS board if known, else this spider on the URL."""
     url = url.strip()
+    given = url
     if "://" not in url:
         url = f"https://{url}"
+    problem = url_problem(url)
+    if problem is None and "://" not in given and "." not in (urlsplit(url).hostname or ""):
+        problem = "has no scheme and no dotted host name"
+    if problem:
+        raise SourcesError(f"{given!r} is not a URL marketfit can read: it {problem}")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourcesError(f"{url}: not an http(s) URL")
     source = detect_source(url)
     if source is None:
         host = parts.hostname.removeprefix("www.")

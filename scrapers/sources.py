@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapers.files import NotAFileError, regular_file_size
 
@@ -39,6 +40,23 @@ def canonical_host(host: str) -> str | None:
         return str(ipaddress.ip_address(text))
     except ValueError:
         return text if _HOST_NAME.fullmatch(text) else None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a URL a crawl can fetch (None when it is): http(s), a host, a port, no spaces."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "has a space or control character"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http(s) URL"
+    try:
+        parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return "has a host or port that is not valid"
+    if not host or canonical_host(host) is None:
+        return "has no valid host name"
+    return None
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -78,8 +96,11 @@ def load_sources(path: Path) -> list[Source]:
         if entry["ats"] not in SPIDERS:
             raise SourcesError(f"{where}: ats '{entry['ats']}' is not one of {', '.join(sorted(SPIDERS))}")
         url = entry.get("url")
-        if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        if url is not None and not isinstance(url, str):
             raise SourcesError(f"{where}: url must be an http(s) URL")
+        if url is not None and url_problem(url):
+            raise SourcesError(f"{where}: url must be an http(s) URL with a host and no spaces; {url!r} "
+                               f"{url_problem(url)}")
         if entry["ats"] == "jsonld" and url is None:  # jsonld: no board API to default to
             raise SourcesError(f"{where}: ats 'jsonld' needs the url of the careers page or sitemap")
         if entry["ats"] == "workday":

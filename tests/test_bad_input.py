@@ -14,6 +14,8 @@ from tests.helpers import marketfit
     (b'[[source]]\ncompany="A"\nats="greenhouse"\nboard="a"\ncolour="red"\n', "unknown keys ['colour']"),
     (b'[[source]]\ncompany="A"\nats="taleo"\nboard="a"\n', "ats 'taleo' is not one of"),
     (b'[[source]]\ncompany="A"\nats="lever"\nboard="a"\nurl="file:///etc/passwd"\n', "url must be an http(s) URL"),
+    (b'[[source]]\ncompany="A"\nats="lever"\nboard="a"\nurl="https://not a url"\n',
+     "url must be an http(s) URL with a host and no spaces; 'https://not a url' has a space or control character"),
     (b"source = [1, 2]\n", "expected a [[source]] table, not int"),  # crash-safety task
 ])
 def test_bad_sources_file(tmp_path, content, message):

@@ -67,6 +67,13 @@ def test_refuses_a_board_already_in_the_file(tmp_path):
 
 @pytest.mark.parametrize("content, url, message", [
     (None, "ftp://files.example/jobs", "not an http(s) URL"),
+    (None, "not a url", "'not a url' is not a URL marketfit can read: it has a space or control character"),
+    (None, "https://jobs.example.com/open roles", "has a space or control character"),
+    (None, "notaurl", "'notaurl' is not a URL marketfit can read: it has no scheme and no dotted host name"),
+    (None, "https://exa mple.com/jobs", "has a space"),
+    (None, "https://bad_host!.example/jobs", "has no valid host name"),
+    (None, "https://jobs.example.com:99999/", "has a host or port that is not valid"),
+    (None, "https:///jobs", "has no valid host name"),
     (b'[[source]]\ncompany = "A"\nats = "taleo"\nboard = "a"\n', "https://jobs.lever.co/a", "ats 'taleo' is not one of"),
     (b"[[source]\n", "https://jobs.lever.co/a", "invalid TOML"),
     (b"\xff\xfe", "https://jobs.lever.co/a", "not UTF-8"),
