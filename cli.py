@@ -233,12 +233,19 @@ def score(profile: Annotated[list[Path], typer.Option("--profile", help="Profile
                       markup=False, highlight=False)
 
 
-def _print_rows(columns: list[str], rows: Iterable[tuple], fmt: str) -> None:
-    """Rows as a table, CSV or JSON; CSV and JSON are written as the rows come (a query's result is streamed)."""
+def _json_columns(cursor) -> set[str]:
+    """The result's columns of DuckDB type JSON (their values come back as text)."""
+    return {name for name, kind, *_ in cursor.description or [] if kind == "JSON"}
+
+
+def _print_rows(columns: list[str], rows: Iterable[tuple], fmt: str, json_columns: set[str] = frozenset()) -> None:
+    """Rows as a table, CSV or JSON; CSV and JSON are written as the rows come (a query's result is streamed).
+    In JSON, the ``json_columns`` are written as the objects they hold, not as strings."""
     if fmt == "json":
         sys.stdout.write("[")
         for number, row in enumerate(rows):
-            sys.stdout.write(("," if number else "") + "\n " + json.dumps(dict(zip(columns, row)), default=str))
+            record = {c: json.loads(v) if c in json_columns and isinstance(v, str) else v for c, v in zip(columns, row)}
+            sys.stdout.write(("," if number else "") + "\n " + json.dumps(record, default=str))
         sys.stdout.write("\n]\n")
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
@@ -289,7 +296,8 @@ def sql(query: str, db: DbOption = None, fmt: FormatOption = "table",
         stopper.start()
         try:
             cursor = con.execute(query)
-            _print_rows([d[0] for d in cursor.description or []], _result_rows(cursor, limit), fmt)
+            _print_rows([d[0] for d in cursor.description or []], _result_rows(cursor, limit), fmt,
+                        _json_columns(cursor))
             cut = limit and cursor.fetchone() is not None
         except duckdb.InterruptException:
             raise _error_exit(f"query stopped after {timeout:g} s (--timeout sets how long it may run)") from None
@@ -584,12 +592,13 @@ def targets(profile: Annotated[Path | None, typer.Option(
                 WHERE week = $1 AND ($2 IS NULL OR profile = $2) AND (rank IS NULL OR rank <= $3)""",
                                  [monday, name, limit])
             rows = [dict(zip(_TARGET_COLUMNS + ["pitch_notes"], row)) for row in cursor.fetchall()]
+            json_columns = _json_columns(cursor)
         if not rows:
             raise TargetsError(f"no target list for the week of {monday}: run `marketfit targets --profile me.toml"
                                f" --week {monday}`")
     columns = _TARGET_COLUMNS + (["pitch_notes"] if pitch and fmt != "table" else [])
     if fmt != "table":
-        _print_rows(columns, [tuple(row[c] for c in columns) for row in rows], fmt)
+        _print_rows(columns, [tuple(row[c] for c in columns) for row in rows], fmt, json_columns)
         return
     table = Table("profile", "#", "company", "score", "open", "best fit", "hire types", "change", "why",
                   title=f"Target companies, week of {monday}")

@@ -69,3 +69,11 @@ def test_out_of_memory_is_one_line(db):
 def test_bad_limits_are_one_line(db, args, message):
     result = marketfit("sql", "SELECT 1", "--db", str(db), *args, check=False)
     assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_json_columns_come_back_as_objects_in_json_output(db):
+    query = """SELECT '{"matched": [{"requirement": "Go", "similarity": 0.7}]}'::JSON AS explanation,
+                      '["a"]'::JSON AS evidence, '{"not": "json typed"}' AS text, NULL::JSON AS missing"""
+    rows = json.loads(marketfit("sql", query, "--db", str(db), "--format", "json").stdout)
+    assert rows == [{"explanation": {"matched": [{"requirement": "Go", "similarity": 0.7}]}, "evidence": ["a"],
+                     "text": '{"not": "json typed"}', "missing": None}]

@@ -279,6 +279,9 @@ def test_cli_builds_prints_and_refuses_bad_input(market, tmp_path):
     listed = json.loads(out.stdout)
     assert [r["company"] for r in listed] == ["Acme", "Beta", "Delta", "Gamma", "Zeta"]
     assert listed[0]["reason"].startswith("3 strong roles")
+    with_notes = json.loads(marketfit("targets", "--week", "2026-W10", "--pitch", "--format", "json",
+                                      env_db=market).stdout)
+    assert with_notes[0]["pitch_notes"]["lead_with"][0]["bullet"] == KAFKA_BULLET   # an object, not a JSON string
     shown = marketfit("targets", "--week", "2026-03-04", "--pitch", env_db=market).stdout
     assert "Acme" in shown and "Lead with" in shown and "add a number" in shown
     csv_out = marketfit("targets", "--week", "2026-03-02", "--format", "csv", env_db=market).stdout
