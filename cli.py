@@ -248,7 +248,7 @@ def _print_rows(columns: list[str], rows: Iterable[tuple], fmt: str, json_column
             sys.stdout.write(("," if number else "") + "\n " + json.dumps(record, default=str))
         sys.stdout.write("\n]\n")
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # as DuckDB's CLI: shell tools see no \r
         writer.writerow(columns)
         writer.writerows(rows)
     else:

@@ -4,11 +4,13 @@ interrupts the query, a memory limit; each refusal is one line on stderr with ex
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.helpers import marketfit
+from tests.helpers import REPO, marketfit
 from warehouse.db import writer
 
 
@@ -77,3 +79,9 @@ def test_json_columns_come_back_as_objects_in_json_output(db):
     rows = json.loads(marketfit("sql", query, "--db", str(db), "--format", "json").stdout)
     assert rows == [{"explanation": {"matched": [{"requirement": "Go", "similarity": 0.7}]}, "evidence": ["a"],
                      "text": '{"not": "json typed"}', "missing": None}]
+
+
+def test_csv_on_stdout_ends_lines_with_a_bare_newline(db):
+    result = subprocess.run([sys.executable, str(REPO / "cli.py"), "sql", "SELECT 32 AS n, 'a,b' AS s",
+                             "--db", str(db), "--format", "csv"], capture_output=True, cwd=REPO, check=True)
+    assert result.stdout == b'n,s\n32,"a,b"\n'   # bytes: text mode would hide a \r
