@@ -577,6 +577,7 @@ def targets(profile: Annotated[Path | None, typer.Option(
             week: WeekOption = None, fmt: FormatOption = "table",
             pitch: Annotated[bool, typer.Option("--pitch", help="Add the pitch notes for the top targets.")] = False,
             limit: Annotated[int, typer.Option("--limit", help="Companies to show per profile.")] = 20,
+            wide: Annotated[bool, typer.Option("--wide", help="Every column, however wide the terminal.")] = False,
             db: DbOption = None) -> None:
     """The week's ranked target companies: best-fitting roles, freshness, momentum, hire-type mix, change."""
     from pipelines.targets import TargetsError, week_start
@@ -600,17 +601,44 @@ def targets(profile: Annotated[Path | None, typer.Option(
     if fmt != "table":
         _print_rows(columns, [tuple(row[c] for c in columns) for row in rows], fmt, json_columns)
         return
-    table = Table("profile", "#", "company", "score", "open", "best fit", "hire types", "change", "why",
-                  title=f"Target companies, week of {monday}")
-    for row in rows:
-        table.add_row(row["profile"], "" if row["rank"] is None else str(row["rank"]), row["company"],
-                      "" if row["score"] is None else f"{row['score']:.1f}", str(row["open_roles"]),
-                      "" if row["best_fit"] is None else f"{row['best_fit']:.0f}", row["hire_type_mix"] or "",
-                      row["change"], row["reason"])
-    console.print(table)
+    cells = {"#": lambda r: "" if r["rank"] is None else str(r["rank"]), "company": lambda r: r["company"],
+             "score": lambda r: "" if r["score"] is None else f"{r['score']:.1f}",
+             "best fit": lambda r: "" if r["best_fit"] is None else f"{r['best_fit']:.0f}",
+             "change": lambda r: r["change"], "why": lambda r: r["reason"], "open": lambda r: str(r["open_roles"]),
+             "hire types": lambda r: r["hire_type_mix"] or "", "profile": lambda r: r["profile"]}
+    text = {column: [cell(row) for row in rows] for column, cell in cells.items()}
+    shown = list(cells) if wide else _columns_that_fit(text, console.width, stretchy="why")
+    table = Table(*shown, title=f"Target companies, week of {monday}")
+    for column in table.columns:
+        column.no_wrap = not wide and column.header != "why"
+    for number in range(len(rows)):
+        table.add_row(*(text[column][number] for column in shown))
+    # --wide: each cell on one line, however long the lines get (for a wide terminal or `less -S`)
+    (Console(width=_line_width(text)) if wide else console).print(table)
+    left_out = [column for column in cells if column not in shown]
+    if left_out:
+        console.print(f"({', '.join(left_out)}: --wide or --format json)", markup=False, highlight=False)
     if pitch:
         console.print("\nPitch notes", style="bold")
         _print_pitch_notes(rows)
+
+
+def _line_width(text: dict[str, list[str]]) -> int:
+    """The width of a table whose every cell, headers included, is on one line."""
+    return 1 + sum(max(len(column), *(len(v) for v in values)) + 3 for column, values in text.items())
+
+
+def _columns_that_fit(text: dict[str, list[str]], width: int, stretchy: str, stretchy_min: int = 24) -> list[str]:
+    """The leading columns (in ``text``'s order) whose widest cells fit ``width`` terminal columns, each cell on
+    one line; the ``stretchy`` column counts ``stretchy_min`` (it wraps into whatever width is left)."""
+    shown, used = [], 1   # the table's left border; each column adds its padding and the border after it
+    for column, values in text.items():
+        needed = stretchy_min if column == stretchy else max(len(column), *(len(v) for v in values))
+        if used + needed + 3 > width:
+            break
+        shown.append(column)
+        used += needed + 3
+    return shown
 
 
 def _say_why_no_trend(totals: tuple[int, int], weeks: int, floor: int) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -12,7 +15,7 @@ from models.profile import load_profile
 from models.skills import SkillExtractor
 from pipelines.targets import (COLUMNS, Pitch, TargetsError, build_targets, is_quantified, person_pitch,
                                resume_bullets, week_start)
-from tests.helpers import marketfit
+from tests.helpers import REPO, marketfit
 from warehouse.db import reader, writer
 
 RESUME = """# Sam Okafor
@@ -310,3 +313,27 @@ def test_a_week_before_any_posting_says_what_is_missing_and_stores_nothing(marke
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     with reader(market) as con:
         assert con.execute("SELECT count(*) FROM target_lists WHERE week = ?", [early]).fetchone()[0] == 0
+
+
+def test_the_table_fits_an_80_column_terminal_and_wide_shows_every_column(market, tmp_path):
+    marketfit("targets", "--profile", str(tmp_path / "sam.toml"), "--week", "2026-W10", env_db=market)
+
+    def shown(*args: str) -> str:
+        return subprocess.run([sys.executable, str(REPO / "cli.py"), "targets", "--week", "2026-W10", *args],
+                              capture_output=True, text=True, check=True, cwd=REPO,
+                              env={**os.environ, "MARKETFIT_DB": str(market), "COLUMNS": "80"}).stdout
+
+    narrow = shown()
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    header = next(line for line in narrow.splitlines() if "company" in line)
+    assert all(name in header for name in ("#", "company", "score", "best fit", "change", "why")), narrow
+    for company in ("Acme", "Beta", "Delta", "Gamma", "Zeta"):
+        assert any(f" {company} " in line for line in narrow.splitlines())
+    why = header.index("why")
+    assert len(header) - why >= 24   # the reasons get room to read, not a word a line
+    assert "--wide or --format json" in narrow.splitlines()[-1] and "profile" in narrow.splitlines()[-1]
+    wide = shown("--wide")
+    header = next(line for line in wide.splitlines() if "company" in line)
+    assert all(name in header for name in ("hire types", "profile", "open", "why")) and "--wide" not in wide
+    assert any("3 strong roles (best 80: Senior Backend Engineer), 2 new this week" in line
+               for line in wide.splitlines())   # each cell on one line: for a wide terminal or `less -S`
