@@ -62,3 +62,22 @@ def test_score_needs_a_warehouse(tmp_path):
     result = marketfit("score", "--profile", str(_profile(tmp_path)), "--db", str(tmp_path / "none.duckdb"),
                        check=False)
     assert result.returncode == 2 and "no warehouse here yet" in result.stderr
+
+
+def test_targets_scores_postings_another_load_or_scan_added_since(tmp_path):
+    """After postings arrive that this profile was never scored on (another profile's scan, a `load`),
+    `targets` scores them first: its list holds every open posting's company, not only the old ones."""
+    db, profile = tmp_path / "w.duckdb", _profile(tmp_path)
+    marketfit("load", str(POSTINGS), "--db", str(db))
+    marketfit("score", "--profile", str(profile), "--db", str(db))
+    marketfit("load", str(FIXTURES / "imports" / "jobspy_jobs.csv"), "--db", str(db))   # not scored for jo
+    targets = json.loads(marketfit("targets", "--profile", str(profile), "--db", str(db), "--format", "json",
+                                   "--limit", "50").stdout)
+    with reader(db) as con:
+        unscored = con.execute("""SELECT count(*) FROM postings p WHERE closed_at IS NULL AND NOT EXISTS
+                                  (SELECT 1 FROM fit_scores f WHERE f.profile = 'jo' AND f.posting_id = p.posting_id)
+                               """).fetchone()[0]
+        companies = {c for c, in con.execute("SELECT DISTINCT company FROM postings WHERE closed_at IS NULL")
+                     .fetchall()}
+    assert unscored == 0
+    assert {row["company"] for row in targets} == companies
