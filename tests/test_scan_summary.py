@@ -9,10 +9,11 @@ from tests.helpers import marketfit
 
 def _sources(path, server, routes):
     """A sources file allowing 127.0.0.1; a route starting "blocked:" is asked of localhost, which it refuses."""
+    urls = [server.url(route.removeprefix("blocked:"), "localhost" if route.startswith("blocked:") else "127.0.0.1")
+            for route in routes]
     path.write_text('allow_hosts = ["127.0.0.1"]\n' + "".join(
-        f'\n[[source]]\ncompany = "Company {n}"\nats = "greenhouse"\nboard = "b{n}"\n'
-        f'url = "{server.url(route.removeprefix("blocked:"), "localhost" if route.startswith("blocked:") else "127.0.0.1")}"\n'
-        for n, route in enumerate(routes)), encoding="utf-8")
+        f'\n[[source]]\ncompany = "Company {n}"\nats = "greenhouse"\nboard = "b{n}"\nurl = "{url}"\n'
+        for n, url in enumerate(urls)), encoding="utf-8")
     return path
 
 
