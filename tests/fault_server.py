@@ -59,6 +59,7 @@ class FaultServer:
     /board/bad-date        two postings, one with a date that is not a date
     /board/empty           no postings
     /board/missing-title   three postings, one without a title
+    /board/title-only      two postings, one without a description
     /tagged/<name>         three postings with an ETag; 304 when If-None-Match matches;
                            ``change(name)`` drops a posting (new ETag), ``break_(name)`` makes it answer 500
     /redirect/private      302 to http://10.0.0.1/board
@@ -179,6 +180,8 @@ class FaultServer:
             self._send(request, 200, board())
         elif path == "/board/missing-title":
             self._send(request, 200, board(job(101), job(102, title=None), job(103)))
+        elif path == "/board/title-only":
+            self._send(request, 200, board(job(131), {**job(132), "content": ""}))
         elif path.startswith("/tagged/"):
             self._tagged(request, path.removeprefix("/tagged/"))
         elif path == "/redirect/private":

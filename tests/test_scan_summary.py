@@ -1,5 +1,6 @@
-"""What `marketfit scan` says about the sources it could not read (issue 16): each one with its reason in a
-table, and exit code 3 when none could be read. The boards are the loopback fault server's."""
+"""What `marketfit scan` says (issue 16): each source it could not read with its reason in a table, exit code 3
+when none could be read, and how many postings came without a description. The boards are the loopback fault
+server's."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def test_a_scan_where_no_source_was_read_lists_each_reason_and_exits_3(tmp_path,
 def test_a_scan_where_some_sources_were_read_exits_0_and_lists_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("MARKETFIT_HTTP_CACHE", str(tmp_path / "cache"))
     with FaultServer() as server:
-        sources = _sources(tmp_path / "sources.toml", server, ["/board/good", "/board/error"])
+        sources = _sources(tmp_path / "sources.toml", server, ["/board/good", "/board/error", "/board/title-only"])
         result = marketfit("scan", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb"), check=False)
     assert result.returncode == 0, result.stderr
     table = result.stdout.split("Sources not read", 1)[1]
     assert "Company 1" in table and "HTTP 500 from" in table and "Company 0" not in table
+    assert "; 1 seen without a description (judged from the title only)" in result.stdout
