@@ -197,7 +197,7 @@ def fit(postings: Path,
     """Fit score 0-100 and tier of a profile against each posting in a JSONL file, with the explanation.
 
     The file is read as a scan reads a board: normalised, classified for hire type, read for skills."""
-    from models.embedder import Embedder
+    from models.embedder import Embedder, MemoEncoder
     from models.fit import FitScorer
     from models.skills import SkillExtractor
     from pipelines.fit import file_inputs
@@ -205,11 +205,11 @@ def fit(postings: Path,
     with user_errors():
         read_postings_file(postings)  # a bad file fails here with its line number, before the model loads
         person = load_profile(profile)
-    embedder, extractor = Embedder(), SkillExtractor.load()
-    records, rejected = file_inputs(postings, embedder, extractor)
+    encode, extractor = MemoEncoder(Embedder().encode), SkillExtractor.load()  # classify and score: one encode
+    records, rejected = file_inputs(postings, encode, extractor)
     for native_id, why in rejected:
         errors.print(f"note: {postings}: posting {native_id!r} skipped: {why}", markup=False, highlight=False)
-    results = FitScorer(extractor, embedder.encode).score_many(person, records)
+    results = FitScorer(extractor, encode).score_many(person, records)
     _write_jsonl([{"id": r["id"], "fit_score": res.fit_score, "hire_type": r["hire_type"],
                    "expertise_probability": r["expertise_probability"], **res.to_dict()}
                   for r, res in zip(records, results)], output)

@@ -25,7 +25,7 @@ import os
 import sys
 import weakref
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -250,3 +250,18 @@ class Embedder:
             if following is not None:
                 ahead.append(self._pool.submit(_tokenise_in_worker, following))
             yield features
+
+
+class MemoEncoder:
+    """Each distinct text encoded once per instance, for callers without the warehouse's cache (a file's
+    postings are classified and scored from the same texts; the roadmap's what-if re-scores repeat them)."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+        self._encode = encode
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            self._vectors.update(zip(missing, self._encode(missing)))
+        return np.stack([self._vectors[t] for t in texts]) if texts else self._encode(texts)

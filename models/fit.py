@@ -31,6 +31,7 @@ from models.profile import Profile
 from models.roles import (LEVEL_RANK, family_relation, level_from_years, person_families, title_levels, title_roles,
                           years_asked)
 from models.skills import SkillExtractor, SkillMention
+from scrapers.normalise import embedding_text
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -202,7 +203,7 @@ class FitScorer:
         resume_skills = {m.name for m in self.skills.extract(profile.resume)} | extra_skills
         roles = list(profile.preferences.roles) or [profile.headline or resume_lines[0]]
         role_vectors = self.encode(roles)
-        posting_vectors = self.encode([f"{p['title']}\n\n{p.get('description') or ''}" for p in postings])
+        posting_vectors = self.encode([embedding_text(p["title"], p.get("description") or "") for p in postings])
         title_vectors = self.encode([p["title"] for p in postings])
         mentions = [p["skills"] if p.get("skills") is not None else self.skills.extract(p.get("description") or "")
                     for p in postings]

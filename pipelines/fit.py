@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from models.embedder import Embedder
@@ -47,7 +49,8 @@ def skill_mentions(row: dict) -> list[SkillMention] | None:
     return [SkillMention(**skill) for skill in row["skills"] or []]
 
 
-def file_inputs(path: Path, embedder: Embedder, skills: SkillExtractor) -> tuple[list[dict], list[tuple[str, str]]]:
+def file_inputs(path: Path, encode: Callable[[list[str]], np.ndarray],
+                skills: SkillExtractor) -> tuple[list[dict], list[tuple[str, str]]]:
     """A postings file read as a scan would read it: normalised, classified for hire type, skills extracted.
     Each record keeps the file's ``id``. Returns (records, [(id, why)] of the postings the normaliser rejects)."""
     postings, rejected = [], []
@@ -57,7 +60,7 @@ def file_inputs(path: Path, embedder: Embedder, skills: SkillExtractor) -> tuple
         except RejectedPosting as exc:
             rejected.append((raw["native_id"], str(exc)))
     texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    calls = HireTypeModel.load().predict(texts, embedder.encode(texts),
+    calls = HireTypeModel.load().predict(texts, encode(texts),
                                          title_only=[not p["description"].strip() for p in postings])
     return [{**p, "id": p["native_id"], "expertise_probability": call.expertise_probability,
              "hire_type": call.hire_type, "skills": skills.extract(p["description"])}

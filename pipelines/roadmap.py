@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from models.embedder import MemoEncoder
 from models.fit import FitScorer
 from models.profile import Profile
 from models.skills import SkillExtractor
@@ -50,20 +51,6 @@ class RoadmapRow:
 
 def fit_band(score: float) -> int:
     return bisect_right(BANDS, score)
-
-
-class _MemoEncoder:
-    """Each distinct text is encoded once: the what-if re-scores only change the resume's skills."""
-
-    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
-        self._encode = encode
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            self._vectors.update(zip(missing, self._encode(missing)))
-        return np.stack([self._vectors[t] for t in texts]) if texts else self._encode(texts)
 
 
 class _MemoExtractor:
@@ -103,7 +90,7 @@ def build_roadmap(db: Path, profile: Profile, skills: SkillExtractor, encode: Ca
     demand = Counter(skill for p in postings for skill in skills_by_text.get(p["content_hash"], ())
                      if skill not in resume_skills)
     candidates = sorted((s for s, n in demand.items() if n >= MIN_MENTIONS), key=lambda s: (-demand[s], s))
-    scorer = FitScorer(memo_skills, _MemoEncoder(encode))
+    scorer = FitScorer(memo_skills, MemoEncoder(encode))
     market = (frequency, open_postings)
     before = scorer.score_many(profile, postings, skill_frequency=market)
     roadmap = []
