@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,8 +47,14 @@ def _api(port: int, path: str, body: dict | None = None):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/{path}", method="POST" if body is not None else "GET",
                                      data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
+    for attempt in range(5):  # a busy temporary Prefect server answers 503 for a moment
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == 4:
+                raise
+            time.sleep(2)
 
 
 def _wait_for_deployments(process: subprocess.Popen, log: Path, port: int, count: int) -> list[dict]:
