@@ -31,7 +31,7 @@ from pipelines.cluster import ClusterError, parse_dask
 from pipelines.output import OutputError, replace_file
 from scrapers.files import PostingsFileError, read_postings_file
 from scrapers.http_cache import CacheBusyError
-from scrapers.sources import SourcesError, load_sources
+from scrapers.sources import SourcesError, add_source, load_sources, source_for_url
 from warehouse.db import WarehouseError, reader, resolve_db_path
 
 HERE = Path(__file__).parent
@@ -376,8 +376,6 @@ def sources_add(url: str,
                 company: Annotated[str | None, typer.Option("--company", help="Company name (default: a guess "
                                                                                "from the URL).")] = None) -> None:
     """Add a careers/board URL: its ATS board when the URL shows one, else the page's schema.org JobPostings."""
-    from scrapers.jsonld import add_source, source_for_url
-
     with user_errors():
         source = source_for_url(url, company)
         add_source(sources, source)

@@ -47,7 +47,8 @@ from pipelines.cluster import Cluster, open_cluster, parse_dask
 from pipelines.scan import SCAN_STEPS, ScanModels, Step, crawl_and_load, title_only_seen
 from pipelines.targets import build_targets, week_start
 from pipelines.trends import build_trends
-from scrapers.sources import Source, load_sources
+from scrapers.items import Source
+from scrapers.sources import load_sources
 from warehouse.db import resolve_db_path
 
 SERVER_START_S = 90.0

@@ -61,10 +61,11 @@ from pipelines.scan import run_scan
 from scrapers.ats import greenhouse
 from scrapers.normalise import content_hash, embedding_text, normalise, posting_id
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from warehouse.db import reader, writer
 from pipelines.cluster import parse_dask
-from warehouse.load import FEED_SCHEMA, load_scan
+from scrapers.feed import FEED_SCHEMA
+from warehouse.load import load_scan
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -162,7 +163,7 @@ def shared_postings(shared: Path) -> list[BasePosting]:
 
 
 def demo_postings() -> list[BasePosting]:
-    from scrapers.ats import SPIDERS
+    from scrapers.registry import SPIDERS
 
     bases = []
     for path in sorted((REPO / "demo" / "boards").glob("*/*.json")):

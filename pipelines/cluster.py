@@ -24,7 +24,7 @@ import numpy as np
 
 from pipelines.embed import BATCH
 from scrapers.crawl import run_crawl
-from scrapers.sources import Source
+from scrapers.items import Source
 
 _LOCAL = re.compile(r"local:([0-9]+)")
 _ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:[0-9]+")

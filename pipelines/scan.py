@@ -28,7 +28,7 @@ from pipelines.embed import embed_postings
 from pipelines.fit import score_profile
 from pipelines.skills import extract_posting_skills
 from scrapers.crawl import run_crawl
-from scrapers.sources import Source
+from scrapers.items import Source
 from warehouse.db import check_writable, reader, writer
 from warehouse.load import load_scan
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scrapers.http_cache import locked, prune
 from scrapers.settings import cache_lock_wait, crawl_settings
-from scrapers.sources import Source
+from scrapers.items import Source
 
 
 def status_path(out_dir: Path, index: int) -> Path:
@@ -61,7 +61,7 @@ def _main(plan: Path, out_dir: Path) -> None:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scrapers.ats import SPIDERS
+    from scrapers.registry import SPIDERS
     from scrapers.middlewares import RESPONSES_FROM_CACHE, RESPONSES_FROM_NETWORK
 
     def write_status(spider, reason: str) -> None:

@@ -1,12 +1,28 @@
-"""The one posting record every source produces.
+"""The records crawls pass around: a source (one board to crawl) and a posting (what every parser returns).
 
-Parse functions return plain dicts with these keys (see ``new_posting``); the
+Parse functions return plain dicts with the posting keys (see ``new_posting``); the
 normaliser (``scrapers.normalise``) fills identity and clean text before load.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """One [[source]] entry of a sources file (``scrapers.sources`` reads and validates the file)."""
+
+    company: str
+    ats: str
+    board: str
+    url: str | None = None
+    # the file's top-level allow_hosts: non-public hosts this source may reach (loopback mirrors, tests)
+    allow_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))  # JSON brings a list
 
 # The posting contract: every parser fills what its source offers, None elsewhere.
 POSTING_FIELDS: tuple[str, ...] = (

@@ -41,7 +41,7 @@ SETTINGS = {
     "HTTPCACHE_GZIP": True,
     "HTTPCACHE_STORAGE": "scrapers.middlewares.SourceCacheStorage",  # one folder per source
     "MARKETFIT_HTTP_CACHE_MB": 1024,    # the cache folder's bound; the least recently written entries go first
-    "ITEM_PIPELINES": {"scrapers.pipelines.NormalisePipeline": 100, "scrapers.pipelines.FeedWriterPipeline": 900},
+    "ITEM_PIPELINES": {"scrapers.feed.NormalisePipeline": 100, "scrapers.feed.FeedWriterPipeline": 900},
     "LOG_LEVEL": "WARNING",
 }
 

@@ -1,15 +1,19 @@
-"""The sources file: which boards to scan, as data (TOML)."""
+"""The sources file: which boards to scan, as data (TOML): read and validate it, add a careers URL to it."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import tomli_w
+
+from scrapers.detect import detect_source
 from scrapers.files import NotAFileError, regular_file_size
+from scrapers.items import Source
+from scrapers.registry import SPIDERS
 
 ENTRY_KEYS = ("company", "ats", "board", "url")
 MAX_SOURCES_BYTES = 16 * 1024 * 1024  # ~100k boards; anything larger is not a sources file
@@ -18,19 +22,6 @@ _HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; the message names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class Source:
-    company: str
-    ats: str
-    board: str
-    url: str | None = None
-    # the file's top-level allow_hosts: non-public hosts this source may reach (loopback mirrors, tests)
-    allow_hosts: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))  # JSON brings a list
 
 
 def canonical_host(host: str) -> str | None:
@@ -61,8 +52,6 @@ def url_problem(url: str) -> str | None:
 
 def load_sources(path: Path) -> list[Source]:
     """Read and validate a sources TOML file; unknown keys are errors."""
-    from scrapers.ats import SPIDERS  # the spiders import Source from here
-
     try:
         size = regular_file_size(path, "a TOML file")
     except NotAFileError as exc:
@@ -124,3 +113,55 @@ def _allow_hosts(path: Path, value: object) -> tuple[str, ...]:
                                f"(no scheme, port or path)")
         hosts.append(host)
     return tuple(hosts)
+
+
+def _company_from_host(host: str) -> str:
+    """'careers.acme-robotics.com' → 'Acme Robotics' (a guess; --company overrides it)."""
+    labels = [label for label in host.split(".") if label not in ("www", "careers", "jobs", "karriere", "apply")]
+    name = labels[0] if labels else host
+    return " ".join(word[:1].upper() + word[1:] for word in re.split(r"[-_]+", name) if word)
+
+
+def source_for_url(url: str, company: str | None = None) -> dict:
+    """The [[source]] entry for a careers/board URL: its ATS board if known, else this spider on the URL."""
+    url = url.strip()
+    given = url
+    if "://" not in url:
+        url = f"https://{url}"
+    problem = url_problem(url)
+    if problem is None and "://" not in given and "." not in (urlsplit(url).hostname or ""):
+        problem = "has no scheme and no dotted host name"
+    if problem:
+        raise SourcesError(f"{given!r} is not a URL marketfit can read: it {problem}")
+    parts = urlsplit(url)
+    source = detect_source(url)
+    if source is None:
+        host = parts.hostname.removeprefix("www.")
+        source = {"company": _company_from_host(host), "ats": "jsonld", "board": host, "url": url}
+    if company:
+        source["company"] = company.strip()
+    return source
+
+
+def add_source(path: Path, source: dict) -> None:
+    """Append one [[source]] block, keeping the file's text (comments included) as it was.
+
+    Refuses an existing (ats, board) and a file that is not a valid sources file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except UnicodeDecodeError:
+        raise SourcesError(f"{path}: not UTF-8 text") from None
+    except IsADirectoryError:
+        raise SourcesError(f"{path}: is a directory, expected a sources TOML file") from None
+    try:
+        has_entries = bool(tomllib.loads(text).get("source"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{path}: invalid TOML: {exc}") from None
+    for existing in load_sources(path) if has_entries else []:
+        if (existing.ats, existing.board) == (source["ats"], source["board"]):
+            raise SourcesError(f"{path}: already has {source['ats']} board '{source['board']}' "
+                               f"(company '{existing.company}')")
+    separator = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"{separator}[[source]]\n{tomli_w.dumps(source)}")

@@ -60,7 +60,7 @@ BOARDS = [("Anthropic", "greenhouse", "anthropic", "greenhouse/anthropic_jobs.js
 def board_sources():
     """The recorded boards served on loopback, as sources pointing there."""
     from scrapers.replay import ReplayServer
-    from scrapers.sources import Source
+    from scrapers.items import Source
 
     with ReplayServer(FIXTURES / "ats") as server:
         yield [Source(company, ats, board, f"{server.base_url}/{path}", allow_hosts=("127.0.0.1",))

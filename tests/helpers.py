@@ -31,7 +31,7 @@ def feed_lines(out_dir: Path, index: int = 0) -> str:
 
     import pyarrow.parquet as pq
 
-    from scrapers.pipelines import feed_path
+    from scrapers.feed import feed_path
 
     path = feed_path(out_dir, index)
     rows = pq.read_table(path).to_pylist() if path.exists() else []

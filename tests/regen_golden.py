@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scrapers.ats import SPIDERS
+from scrapers.registry import SPIDERS
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "ats"

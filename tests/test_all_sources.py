@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from scrapers.ats import SPIDERS
+from scrapers.registry import SPIDERS
 from scrapers.replay import ReplayServer
 from tests.helpers import FIXTURES, marketfit
 from warehouse.db import reader

@@ -32,7 +32,7 @@ def _fingerprint(db) -> dict[str, tuple[int, str]]:
 def populated(tmp_path_factory, embedder):
     """A warehouse after a real loopback crawl, embedded and classified."""
     from scrapers.replay import ReplayServer
-    from scrapers.sources import Source
+    from scrapers.items import Source
     from tests.conftest import BOARDS
     from tests.helpers import FIXTURES
 

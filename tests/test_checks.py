@@ -13,7 +13,7 @@ import pytest
 from pipelines.checks import SAMPLE_ROWS, CheckFileError, CheckResult, load_checks, record_run, run_checks
 from pipelines.scan import crawl_and_load
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.conftest import BOARDS
 from tests.helpers import FIXTURES
 from warehouse.db import CHECKS, reader

@@ -14,7 +14,7 @@ import pytest
 from pipelines.cluster import ClusterError, parse_dask, shard
 from pipelines.scan import run_scan
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.conftest import BOARDS
 from tests.fault_server import FaultServer
 from tests.helpers import DEMO, FIXTURES, marketfit

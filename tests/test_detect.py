@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.ats import SPIDERS
+from scrapers.registry import SPIDERS
 from scrapers.detect import detect_source
 
 

@@ -11,7 +11,7 @@ from models.embedder import MODEL_KEY, Embedder
 from pipelines.embed import CLAIM_LIFETIME_S, embed_postings
 from pipelines.scan import crawl_and_load
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.conftest import BOARDS
 from tests.helpers import FIXTURES
 from warehouse.db import reader, writer

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from pipelines.scan import crawl_and_load
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.fault_server import FaultServer, oversized_board
 from warehouse.db import reader
 

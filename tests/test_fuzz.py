@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.profile import ProfileError, load_profile
-from scrapers.ats import SPIDERS
+from scrapers.registry import SPIDERS
 from scrapers.files import PostingsFileError, read_postings_file
 from scrapers.items import POSTING_FIELDS
 from scrapers.normalise import RejectedPosting, normalise

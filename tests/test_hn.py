@@ -7,7 +7,7 @@ import pytest
 from pipelines.scan import crawl_and_load
 from scrapers.ats.hn import Header, parse_header, split_post
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.helpers import FIXTURES
 from warehouse.db import reader
 

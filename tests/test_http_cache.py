@@ -11,7 +11,7 @@ from scrapers.crawl import run_crawl
 from scrapers.http_cache import NORMALISED, CacheBusyError, locked, prune, source_folder
 from scrapers.replay import ReplayServer
 from scrapers.settings import SettingsError, crawl_settings
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.helpers import FIXTURES, marketfit
 
 

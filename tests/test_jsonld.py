@@ -15,9 +15,9 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.scan import crawl_and_load
 from scrapers.ats.jsonld import JsonLdSpider
-from scrapers.jsonld import decode, parse_page
+from scrapers.ats.jsonld import decode, parse_page
 from scrapers.settings import SETTINGS
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.helpers import FIXTURES
 from warehouse.db import reader
 

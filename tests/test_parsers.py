@@ -13,10 +13,12 @@ import os
 import pytest
 import scrapy
 from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from scrapers.ats import SPIDERS, ashby, greenhouse, lever, personio, recruitee, smartrecruiters, workable
+from scrapers.ats import ashby, greenhouse, lever, personio, recruitee, smartrecruiters, workable
 from scrapers.items import POSTING_FIELDS
+from scrapers.registry import SPIDERS
 from tests.regen_golden import CASES, FIXTURES, GOLDEN, parse, postings, raw_jobs, render, write
 
 
@@ -27,8 +29,10 @@ def _payload(ats: str, name: str):
 @pytest.fixture
 def make_spider(tmp_path):
     def make(ats: str, board: str = "acme"):
-        return SPIDERS[ats](source={"company": "Acme", "ats": ats, "board": board},
-                            out_dir=str(tmp_path), source_index=0)
+        spider_class = SPIDERS[ats]
+        return spider_class.from_crawler(get_crawler(spider_class), source={"company": "Acme", "ats": ats,
+                                                                             "board": board},
+                                         out_dir=str(tmp_path), source_index=0)
     return make
 
 
@@ -126,6 +130,8 @@ def test_malformed_job_becomes_a_reject_and_the_rest_still_parse(make_spider):
     assert [p["native_id"] for p in out] == [str(payload["jobs"][0]["id"]), str(payload["jobs"][2]["id"])]
     assert spider.status == "ok"
     assert spider.rejects == [{"reason": "KeyError: 'title'", "raw": payload["jobs"][1]}]
+    spider.closed("finished")
+    assert spider.crawler.stats.get_value("marketfit/rejects") == 1
 
 
 @pytest.mark.parametrize("ats, body", [("workable", "<html>maintenance</html>"),

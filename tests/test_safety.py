@@ -23,7 +23,8 @@ from pipelines.scan import crawl_and_load
 from scrapers.crawl import run_crawl
 from scrapers.middlewares import refusal, retry_after_seconds
 from scrapers.settings import SettingsError
-from scrapers.sources import Source, SourcesError, load_sources
+from scrapers.items import Source
+from scrapers.sources import SourcesError, load_sources
 from tests.fault_server import FaultServer
 from tests.helpers import FIXTURES, REPO
 from warehouse.db import reader

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.scan import crawl_and_load
-from scrapers.sources import Source
+from scrapers.items import Source
 from tests.helpers import FIXTURES
 from warehouse import db as db_module
 from warehouse.db import reader, writer

@@ -11,7 +11,8 @@ import pytest
 from pipelines.scan import crawl_and_load
 from scrapers.ats import workday
 from scrapers.replay import ReplayServer
-from scrapers.sources import Source, SourcesError, load_sources
+from scrapers.items import Source
+from scrapers.sources import SourcesError, load_sources
 from tests.helpers import FIXTURES
 from warehouse.db import reader
 

@@ -14,25 +14,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from scrapers.feed import FEED_SCHEMA
 from scrapers.normalise import valid_unicode
 from warehouse.db import rollback
 
-STAGED_COLUMNS = {
-    "posting_id": "VARCHAR", "ats": "VARCHAR", "board": "VARCHAR", "native_id": "VARCHAR",
-    "company": "VARCHAR", "title": "VARCHAR", "location": "VARCHAR", "remote": "VARCHAR",
-    "url": "VARCHAR", "posted_at": "VARCHAR", "department": "VARCHAR", "team": "VARCHAR",
-    "employment_type": "VARCHAR", "salary_min": "DOUBLE", "salary_max": "DOUBLE",
-    "salary_currency": "VARCHAR", "salary_period": "VARCHAR", "description": "VARCHAR",
-    "content_hash": "VARCHAR", "raw": "VARCHAR",  # the item's description_html is not kept: raw holds its source
-    # normalised readings (scrapers.normalise), migration 002
-    "salary_min_annual": "DOUBLE", "salary_max_annual": "DOUBLE", "salary_source": "VARCHAR",
-    "country": "VARCHAR", "city": "VARCHAR", "region": "VARCHAR", "employment_type_code": "VARCHAR",
-    "seniority": "VARCHAR",
-    "company_source_name": "VARCHAR",  # migration 009
-}
-# the crawl feed's Parquet columns, as staged (posted_at stays text: DuckDB casts it, a bad date becomes NULL)
-FEED_SCHEMA = pa.schema([(name, pa.float64() if kind == "DOUBLE" else pa.string())
-                         for name, kind in STAGED_COLUMNS.items()])
+# the crawl feed's columns (scrapers.feed) in SQL types; posted_at stays text: DuckDB casts it, a bad date becomes NULL
+STAGED_COLUMNS = {field.name: "DOUBLE" if pa.types.is_floating(field.type) else "VARCHAR" for field in FEED_SCHEMA}
 # the postings columns a scan writes, by name; first_seen, last_seen, closed_at and last_scan_id come from the scan
 _POSTING_COLUMNS = tuple(c for c in STAGED_COLUMNS if c != "raw")
 _MUTABLE = tuple(c for c in _POSTING_COLUMNS if c not in ("posting_id", "ats", "board", "native_id")) + (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, path_after
 from scrapers.items import new_posting
 
 _PERIODS = {"1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DAY": "day", "1 HOUR": "hour"}
@@ -55,9 +55,20 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    if host == "jobs.ashbyhq.com":
+        board = path[0] if path else None
+    elif host == "api.ashbyhq.com":
+        board = path_after(path, "posting-api", "job-board")
+    else:
+        return None
+    return {"board": board} if board else None
+
+
 class AshbySpider(AtsSpider):
     name = "ashby"
     ats = "ashby"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

@@ -12,7 +12,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from scrapers.ats.base import AtsSpider, decode_json
+from scrapers.ats.base import AtsSpider, decode_json, tenant_of
 from scrapers.items import new_posting
 from scrapers.normalise import salary_from_text
 
@@ -67,9 +67,15 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    board = tenant_of(host, "bamboohr.com")
+    return {"board": board} if board else None
+
+
 class BambooHrSpider(AtsSpider):
     name = "bamboohr"
     ats = "bamboohr"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

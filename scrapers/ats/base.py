@@ -1,9 +1,12 @@
-"""One base spider for every ATS: the subclass names its API URL and a pure parser.
+"""One base spider for every ATS: each ATS module's spider is that ATS's one definition.
 
 Each ATS module defines ``board_url(board)``, ``jobs(payload)`` (the list of raw job
 objects in a board response) and ``parse_job(job, company=..., board=...)`` (one raw
 job → one posting dict); a non-JSON board also sets ``decode(text)`` (response text →
-payload). The spider only fetches; parsing is pure and golden-tested.
+payload). The spider only fetches; parsing is pure and golden-tested. ``source_from_url`` says which
+board a careers URL on the ATS's hosts names (``scrapers.detect``), ``seed_entry`` turns a company of
+open-jobs-data's list into a [[source]] (``scrapers.build_seed``). A spider class registers itself in
+``AtsSpider.registry`` (``scrapers.registry`` imports every module of this package).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from scrapers.sources import Source
+from scrapers.items import Source
+
+NOT_TENANTS = frozenset({"www", "api", "app", "apply", "jobs", "careers"})  # subdomains that name no board
 
 
 def decode_json(text: str) -> Any:
@@ -29,14 +34,43 @@ def decode_json(text: str) -> Any:
         raise ValueError("JSON nested too deeply") from None
 
 
+def path_after(path: list[str], *prefix: str) -> str | None:
+    """The segment after ``prefix`` at the start of ``path``: /v0/postings/{board}."""
+    n = len(prefix)
+    return path[n] if len(path) > n and path[:n] == list(prefix) else None
+
+
+def tenant_of(host: str, domain: str) -> str | None:
+    """``acme`` from ``acme.<domain>``."""
+    sub = host.removesuffix(f".{domain}")
+    return sub if sub != host and "." not in sub and sub not in NOT_TENANTS else None
+
+
 class AtsSpider(scrapy.Spider):
     """Fetch one source's board and yield its postings; record what happened."""
 
+    registry: ClassVar[dict[str, type[AtsSpider]]] = {}
     ats: ClassVar[str]
     board_url: ClassVar[Callable[[str], str]]
     jobs: ClassVar[Callable[[Any], Iterable[dict]]]
     parse_job: ClassVar[Callable[..., dict]]
     decode: ClassVar[Callable[[str], Any]] = staticmethod(decode_json)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        AtsSpider.registry[cls.ats] = cls
+
+    @staticmethod
+    def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+        """{"board"} (+ "url" where the default API host would be wrong, + "company" where the URL names it)
+        for a URL on this ATS's hosts; None for any other URL."""
+        return None
+
+    @classmethod
+    def seed_entry(cls, listed: dict) -> dict | None:
+        """The [[source]] for a company of open-jobs-data's list on this ATS, None when the list lacks what
+        the ATS needs."""
+        return {"company": listed["name"], "ats": cls.ats, "board": listed["slug"]} if listed.get("slug") else None
 
     def __init__(self, source: dict, out_dir: str, source_index: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +108,9 @@ class AtsSpider(scrapy.Spider):
 
     def reject(self, job: Any, reason: str) -> None:
         self.rejects.append({"reason": reason, "raw": job})
+
+    def closed(self, reason: str) -> None:
+        self.crawler.stats.set_value("marketfit/rejects", len(self.rejects))
 
     def detail_failed(self, failure: Failure) -> None:
         """A posting whose detail request (cb_kwargs ``item``: its list entry) cannot be fetched is a

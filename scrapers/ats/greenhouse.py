@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, path_after
 from scrapers.items import new_posting
 
 
@@ -51,9 +51,25 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+PAGE_HOSTS = {"boards.greenhouse.io", "job-boards.greenhouse.io", "boards.eu.greenhouse.io", "job-boards.eu.greenhouse.io"}
+API_HOSTS = {"boards-api.greenhouse.io", "boards-api.eu.greenhouse.io", "api.greenhouse.io"}
+
+
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    """EU boards (*.eu.greenhouse.io) need no url: the global boards-api host serves their JSON."""
+    if host in PAGE_HOSTS:
+        board = (query.get("for") or [None])[0] if path[:1] == ["embed"] else (path[0] if path else None)
+    elif host in API_HOSTS:
+        board = path_after(path, "v1", "boards")
+    else:
+        return None
+    return {"board": board} if board else None
+
+
 class GreenhouseSpider(AtsSpider):
     name = "greenhouse"
     ats = "greenhouse"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

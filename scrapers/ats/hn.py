@@ -23,10 +23,10 @@ import scrapy
 from scrapy.http import Response
 
 from scrapers.ats.base import AtsSpider, decode_json
-from scrapers.detect import HN_API
 from scrapers.items import new_posting
 from scrapers.normalise import employment_type_code, parse_location, salary_from_text
 
+HN_API = "https://hacker-news.firebaseio.com/v0"
 THREAD_TITLE = re.compile(r"^Ask HN: Who is hiring\?", re.I)
 THREADS_TRIED = 6  # the whoishiring account also posts "Who wants to be hired?" and "Freelancer?" each month
 MAX_HEADER = 400   # a first "line" longer than this is prose, not a header
@@ -183,9 +183,18 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    """A "Who is hiring?" thread's page: the month's board, read through the thread's API item."""
+    item = (query.get("id") or [""])[0]
+    if host != "news.ycombinator.com" or path[:1] != ["item"] or not item.isdigit():
+        return None
+    return {"board": "whoishiring", "company": "Hacker News", "url": f"{HN_API}/item/{int(item)}.json"}
+
+
 class HackerNewsSpider(AtsSpider):
     name = "hn"
     ats = "hn"
+    source_from_url = staticmethod(source_from_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, path_after
 from scrapers.items import new_posting
 
 _PERIODS = {"per-year-salary": "year", "per-month-salary": "month", "per-week-salary": "week",
@@ -66,9 +66,24 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    if host in ("jobs.lever.co", "jobs.eu.lever.co"):
+        board = path[0] if path else None
+    elif host in ("api.lever.co", "api.eu.lever.co"):
+        board = path_after(path, "v0", "postings")
+    else:
+        return None
+    if not board:
+        return None
+    # the EU instance has its own API host
+    return {"board": board, "url": f"https://api.eu.lever.co/v0/postings/{board}?mode=json"} if ".eu." in host \
+        else {"board": board}
+
+
 class LeverSpider(AtsSpider):
     name = "lever"
     ats = "lever"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

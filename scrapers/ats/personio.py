@@ -7,7 +7,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, tenant_of
 from scrapers.items import new_posting
 
 
@@ -78,9 +78,18 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    if board := tenant_of(host, "jobs.personio.de"):
+        return {"board": board}
+    if board := tenant_of(host, "jobs.personio.com"):  # not the default .de host
+        return {"board": board, "url": f"https://{board}.jobs.personio.com/xml"}
+    return None
+
+
 class PersonioSpider(AtsSpider):
     name = "personio"
     ats = "personio"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     decode = staticmethod(decode)
     jobs = staticmethod(jobs)

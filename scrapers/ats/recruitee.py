@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, tenant_of
 from scrapers.items import new_posting
 
 _PERIODS = {"year": "year", "annual": "year", "yearly": "year", "month": "month", "monthly": "month",
@@ -71,9 +71,15 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    board = tenant_of(host, "recruitee.com")
+    return {"board": board} if board else None
+
+
 class RecruiteeSpider(AtsSpider):
     name = "recruitee"
     ats = "recruitee"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

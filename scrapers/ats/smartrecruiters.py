@@ -11,7 +11,7 @@ import scrapy
 from scrapy.http import Response
 from w3lib.url import add_or_replace_parameter
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, path_after
 from scrapers.items import new_posting
 
 _PERIODS = {"HOURLY": "hour", "DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
@@ -85,9 +85,21 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    first = path[0] if path else None
+    if host in ("jobs.smartrecruiters.com", "careers.smartrecruiters.com"):
+        board = path_after(path, first, "company") if first in ("oneclick-ui", "external-referrals") else first
+    elif host == "api.smartrecruiters.com":
+        board = path_after(path, "v1", "companies")
+    else:
+        return None
+    return {"board": board} if board else None
+
+
 class SmartRecruitersSpider(AtsSpider):
     name = "smartrecruiters"
     ats = "smartrecruiters"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

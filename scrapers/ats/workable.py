@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.ats.base import AtsSpider
+from scrapers.ats.base import AtsSpider, path_after, tenant_of
 from scrapers.items import new_posting
 
 
@@ -42,9 +42,22 @@ def parse_job(job: dict, *, company: str, board: str) -> dict:
     )
 
 
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    if host == "apply.workable.com":
+        first = path[0] if path else None
+        if first == "api":
+            board = path_after(path, "api", "v1", "widget", "accounts") or path_after(path, "api", "v3", "accounts")
+        else:
+            board = first if first != "j" else None  # /j/{shortcode} names no account
+    else:
+        board = tenant_of(host, "workable.com")
+    return {"board": board} if board else None
+
+
 class WorkableSpider(AtsSpider):
     name = "workable"
     ats = "workable"
+    source_from_url = staticmethod(source_from_url)
     board_url = staticmethod(board_url)
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)

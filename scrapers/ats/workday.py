@@ -101,9 +101,36 @@ def parse_job(job: dict, *, company: str, board: str, crawled_at: datetime) -> d
     )
 
 
+_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Za-z]{2})?")  # the optional first segment of a careers page: en-US, fr-FR
+
+
+def source_from_url(host: str, path: list[str], query: dict[str, list[str]]) -> dict | None:
+    """'tenant/site_id' of a careers page (/en-US/External/job/...) or CXS API URL (/wday/cxs/t/s/...); the
+    careers site is always the url (its wdN shard cannot be derived from the tenant)."""
+    if not host.endswith(".myworkdayjobs.com"):
+        return None
+    tenant = host.split(".", 1)[0]
+    if path[:2] == ["wday", "cxs"]:
+        board = f"{path[2]}/{path[3]}" if len(path) > 3 else None
+    else:
+        if path and _LOCALE.fullmatch(path[0]):
+            path = path[1:]
+        board = f"{tenant}/{path[0]}" if path and tenant and path[0] != "job" else None
+    return {"board": board, "url": f"https://{host}"} if board else None
+
+
 class WorkdaySpider(AtsSpider):
     name = "workday"
     ats = "workday"
+    source_from_url = staticmethod(source_from_url)
+
+    @classmethod
+    def seed_entry(cls, listed: dict) -> dict | None:
+        site = listed.get("workday") or {}
+        if not all(site.get(key) for key in ("tenant", "site", "shard")):
+            return None
+        return {"company": listed["name"], "ats": cls.ats, "board": f"{site['tenant']}/{site['site']}",
+                "url": f"https://{site['tenant']}.{site['shard']}.myworkdayjobs.com"}
     jobs = staticmethod(jobs)
     parse_job = staticmethod(parse_job)
 

