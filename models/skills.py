@@ -43,6 +43,8 @@ NEEDS_CONTEXT = frozenset({
     "Julia", "Pascal", "Ruby", "Loom", "Bamboo", "Maven", "Illustrator", "Node", "TS", "Cassandra", "Rails",
     "Spring", "Zoom", "Flutter", "Elixir", "Snowflake", "Prometheus", "Bootstrap", "Selenium", "Blender", "Miro",
     "Postman", "Hibernate",
+    # product and sales tools named after everyday words
+    "Amplitude", "Gong", "Intercom", "Framer", "Dovetail", "Sketch",
     # languages, which also name nationalities and markets ("a French company")
     "German", "French", "Spanish", "Dutch", "Italian", "Portuguese", "Chinese", "Mandarin", "Japanese", "Polish",
 })
