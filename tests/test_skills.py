@@ -137,3 +137,38 @@ def test_bundled_taxonomy_is_consistent():
     assert {r["taxonomy"] for r in rows} == {"onet", "esco", "marketfit"}
     assert all(r["taxonomy_id"].startswith("http://data.europa.eu/esco/skill/")
                for r in rows if r["taxonomy"] == "esco")
+
+
+PM_POSTING = """Senior Product Manager, Payments
+
+Requirements:
+- Roadmapping, prioritisation, A/B tests and experimentation, OKRs, PRDs
+- KYC/AML, PCI DSS, PSD2 and a grip on unit economics
+- Product analytics in Amplitude, Mixpanel
+"""
+
+
+def test_product_management_requirements_are_skills(extractor):
+    found = {m.name: m.requirement for m in extractor.extract(PM_POSTING)}
+    assert found == {
+        "Product management": None, "Roadmapping": "must", "Prioritisation": "must",
+        "A/B testing": "must", "Experimentation": "must", "OKRs": "must", "Product requirements": "must",
+        "KYC": "must", "Anti-money laundering": "must", "PCI DSS": "must", "PSD2": "must",
+        "Unit economics": "must", "Product analytics": "must", "Amplitude": "must", "Mixpanel": "must"}
+
+
+def test_resume_lines_name_professional_skills(extractor):
+    assert names(extractor.extract("Ran 60+ A/B tests; led product discovery and user interviews.")) == [
+        "A/B testing", "Product discovery", "User interviews"]
+    assert names(extractor.extract("Senior Product Manager at Acme, 2016-2025")) == ["Product management"]
+
+
+def test_unit_economics_is_not_the_discipline(extractor):
+    assert names(extractor.extract("You own unit economics. MSc in Economics.")) == ["Unit economics", "Economics"]
+
+
+def test_professional_names_do_not_fire_on_everyday_words(extractor):
+    text = ("We're Hiring! Benefits: Healthcare, Insurance. Read our Privacy Notice. Ownership is a value. "
+            "Sketch a plan, then go. The amplitude of the signal. Our Partnerships team.")
+    assert extractor.extract(text) == []
+    assert names(extractor.extract("Tools: Figma, Sketch and Amplitude")) == ["Figma", "Sketch app", "Amplitude"]
