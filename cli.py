@@ -151,13 +151,23 @@ def _write_jsonl(rows: list[dict], output: Path | None) -> None:
         sys.stdout.write(text)
 
 
+def _file_segments(records: list[dict]) -> list:
+    """Role and boilerplate segments of a file's postings, read together: `load` makes a file one board."""
+    from models.sections import segment_batch
+
+    return segment_batch(records, lambda record: "file")
+
+
 def _classify_records(postings: list[dict]) -> list:
     from models.embedder import Embedder
     from models.hire_type import HireTypeModel
+    from models.sections import boilerplate_spans, role_text
     from scrapers.normalise import embedding_text
 
     texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    return HireTypeModel.load().predict(texts, Embedder().encode(texts),
+    cue_texts = [embedding_text(p["title"], role_text(p["description"], boilerplate_spans(segments)))
+                 for p, segments in zip(postings, _file_segments(postings))]
+    return HireTypeModel.load().predict(cue_texts, Embedder().encode(texts),
                                         title_only=[not p["description"].strip() for p in postings])
 
 
@@ -173,17 +183,21 @@ def classify(postings: Path, output: OutOption = None) -> None:
 
 @app.command()
 def skills(postings: Path, output: OutOption = None) -> None:
-    """Skills each posting names, linked to the taxonomy, with offsets into its description and must/nice."""
+    """Skills each posting names in its role content, linked to the taxonomy, with offsets into its description
+    and must/nice; and its sections (role content or company boilerplate) with their offsets."""
+    from models.sections import boilerplate_spans, role_text
     from models.skills import SkillExtractor
 
     with user_errors():
         records = read_postings_file(postings)
     extractor = SkillExtractor.load()
     rows = []
-    for record in records:
+    for record, segments in zip(records, _file_segments(records)):
+        role = role_text(record["description"], boilerplate_spans(segments))
         row = {"id": record["id"], "skills": [
             {"name": m.name, "taxonomy": m.taxonomy, "taxonomy_id": m.taxonomy_id, "start": m.start, "end": m.end,
-             "requirement": m.requirement} for m in extractor.extract(record["description"])]}
+             "requirement": m.requirement} for m in extractor.extract(role)],
+            "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "why": s.why} for s in segments]}
         if record["description_converted"]:
             row["description"] = record["description"]  # the offsets point into this text, converted from HTML
         rows.append(row)
@@ -196,7 +210,7 @@ def fit(postings: Path,
         output: OutOption = None) -> None:
     """Fit score 0-100 and tier of a profile against each posting in a JSONL file, with the explanation.
 
-    The file is read as a scan reads a board: normalised, classified for hire type, read for skills."""
+    The file is read as a scan reads a board: normalised, segmented, classified for hire type, read for skills."""
     from models.embedder import Embedder, MemoEncoder
     from models.fit import FitScorer
     from models.skills import SkillExtractor

@@ -30,6 +30,7 @@ from models.place import person_places, place_fit
 from models.profile import Profile
 from models.roles import (LEVEL_RANK, family_relation, level_from_years, person_families, title_levels, title_roles,
                           years_asked)
+from models.sections import role_text
 from models.skills import SkillExtractor, SkillMention
 from scrapers.normalise import embedding_text
 
@@ -157,8 +158,10 @@ class _Pair:
 class FitScorer:
     """Scores postings for one profile; ``encode`` maps texts to unit vectors.
 
-    A posting is the normalised record (``scrapers.normalise.normalise``) plus ``expertise_probability`` and,
-    when the warehouse has read them, its ``skills`` (SkillMention list); missing skills are extracted here."""
+    A posting is the normalised record (``scrapers.normalise.normalise``) plus ``expertise_probability``, its
+    ``boilerplate`` spans (models/sections.py) and, when the warehouse has read them, its ``skills``
+    (SkillMention list); missing skills are extracted here. Skills and requirement lines are read in the
+    role content."""
 
     def __init__(self, skills: SkillExtractor, encode: Encoder, model: FitModel | None = None) -> None:
         self.skills = skills
@@ -205,11 +208,12 @@ class FitScorer:
         role_vectors = self.encode(roles)
         posting_vectors = self.encode([embedding_text(p["title"], p.get("description") or "") for p in postings])
         title_vectors = self.encode([p["title"] for p in postings])
-        mentions = [p["skills"] if p.get("skills") is not None else self.skills.extract(p.get("description") or "")
-                    for p in postings]
+        role_texts = [role_text(p.get("description") or "", p.get("boilerplate")) for p in postings]
+        mentions = [p["skills"] if p.get("skills") is not None else self.skills.extract(text)
+                    for p, text in zip(postings, role_texts)]
         if skill_frequency is None:
             skill_frequency = (Counter(name for found in mentions for name in {m.name for m in found}), len(postings))
-        requirements = [requirement_lines(p.get("description") or "") for p in postings]
+        requirements = [requirement_lines(text) for text in role_texts]
         flat = [line for lines in requirements for line in lines]
         requirement_vectors = self.encode(flat) if flat else np.zeros((0, resume_vectors.shape[1]), np.float32)
         person = _Person(profile, resume_lines, resume_vectors, resume_skills)

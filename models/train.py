@@ -21,6 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from models.data.check_labels import clean, postings_in_file
 from models.embedder import MODEL_KEY, Embedder
 from models.hire_type import ARTIFACT_DIR, CLASSES, CueMatcher, HireTypeClassifier, features
+from models.sections import boilerplate_spans, role_text, segment
 
 LABELS_PATH = Path(__file__).parent / "data" / "hire_type_labels.jsonl"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -73,14 +74,16 @@ def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path | None = ARTIFAC
     embedder = Embedder()
     vectors = embedder.encode(data.texts)
     cues = CueMatcher.load()
-    X = features(vectors, cues.counts(data.texts))
+    # cues are read in the role content, as a scan reads them; a labelled posting has no board: headings only
+    cue_texts = [role_text(text, boilerplate_spans(segment(text))) for text in data.texts]
+    X = features(vectors, cues.counts(cue_texts))
     X_train, y_train, X_test, y_test = X[train], data.y[train], X[~train], data.y[~train]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     cv_f1 = {C: _macro_f1(y_train, cross_val_predict(HireTypeClassifier(C=C), X_train, y_train, cv=folds))
              for C in C_GRID}
     C = max(C_GRID, key=lambda c: (cv_f1[c], -c))
     classifier = HireTypeClassifier(C=C).fit(X_train, y_train)
-    test_texts = [t for t, is_train in zip(data.texts, train) if not is_train]
+    test_texts = [t for t, is_train in zip(cue_texts, train) if not is_train]
     majority = int(np.bincount(y_train).argmax())
     # HN companies repost the same ad under new ids: also score the test rows with no near-copy in train
     unseen = (vectors[~train] @ vectors[train].T).max(axis=1) < NEAR_DUPLICATE

@@ -1,8 +1,9 @@
 """Fit scores of open postings for a profile; only new or changed pairs are rescored.
 
-Every path scores one reading of a posting: the normalised record, its hire-type call and its skills. In the
-warehouse that is the ``fit_inputs`` view (what scans and ``load`` wrote); for a postings file,
-``file_inputs`` puts the file through the same normaliser, hire-type model and skill extractor.
+Every path scores one reading of a posting: the normalised record, its segments, its hire-type call and its
+skills. In the warehouse that is the ``fit_inputs`` view (what scans and ``load`` wrote); for a postings file,
+``file_inputs`` puts the file through the same normaliser, segmenter (the file's postings of one board read
+together), hire-type model and skill extractor.
 
 Full scoring embeds every requirement line of a posting, far too slow for a warehouse of 200k postings,
 so each profile first shortlists the ``CANDIDATES`` open postings nearest its resume by embedding
@@ -24,6 +25,7 @@ from models.embedder import Embedder
 from models.fit import FitScorer
 from models.hire_type import HireTypeModel
 from models.profile import Profile
+from models.sections import boilerplate_spans, role_text, segment_batch
 from models.skills import SkillExtractor, SkillMention
 from pipelines.embed import embed_texts
 from pipelines.imports import jsonl_postings
@@ -34,7 +36,7 @@ from warehouse.db import reader, writer
 CANDIDATES = 2_000
 # the fields of fit_inputs the score depends on (the description through content_hash)
 _INPUT_FIELDS = ("content_hash", "title", "location", "remote", "country", "city", "region", "seniority",
-                 "salary_max_annual", "salary_currency", "expertise_probability", "skills_extractor")
+                 "salary_max_annual", "salary_currency", "expertise_probability", "skills_extractor", "boilerplate")
 
 
 def input_hash(posting: dict, model_version: str) -> str:
@@ -51,7 +53,7 @@ def skill_mentions(row: dict) -> list[SkillMention] | None:
 
 def file_inputs(path: Path, encode: Callable[[list[str]], np.ndarray],
                 skills: SkillExtractor) -> tuple[list[dict], list[tuple[str, str]]]:
-    """A postings file read as a scan would read it: normalised, classified for hire type, skills extracted.
+    """A postings file read as a scan would read it: normalised, segmented, classified, skills extracted.
     Each record keeps the file's ``id``. Returns (records, [(id, why)] of the postings the normaliser rejects)."""
     postings, rejected = [], []
     for raw in jsonl_postings(path):
@@ -59,12 +61,15 @@ def file_inputs(path: Path, encode: Callable[[list[str]], np.ndarray],
             postings.append(normalise(raw))
         except RejectedPosting as exc:
             rejected.append((raw["native_id"], str(exc)))
+    boilerplate = [[list(span) for span in boilerplate_spans(segments)]
+                   for segments in segment_batch(postings, lambda p: (p["ats"], p["board"]))]
+    role_texts = [role_text(p["description"], spans) for p, spans in zip(postings, boilerplate)]
     texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    calls = HireTypeModel.load().predict(texts, encode(texts),
-                                         title_only=[not p["description"].strip() for p in postings])
-    return [{**p, "id": p["native_id"], "expertise_probability": call.expertise_probability,
-             "hire_type": call.hire_type, "skills": skills.extract(p["description"])}
-            for p, call in zip(postings, calls)], rejected
+    calls = HireTypeModel.load().predict([embedding_text(p["title"], text) for p, text in zip(postings, role_texts)],
+                                         encode(texts), title_only=[not p["description"].strip() for p in postings])
+    return [{**p, "id": p["native_id"], "boilerplate": spans or None, "hire_type": call.hire_type,
+             "expertise_probability": call.expertise_probability, "skills": skills.extract(text)}
+            for p, spans, text, call in zip(postings, boilerplate, role_texts, calls)], rejected
 
 
 def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillExtractor,

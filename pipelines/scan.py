@@ -1,4 +1,4 @@
-"""One market scan: crawl → load → SCAN_STEPS (dedupe, embed, hire type, skills) → fit, with progress reports.
+"""One market scan: crawl → load → SCAN_STEPS (dedupe, sections, embed, hire type, skills) → fit, with progress reports.
 
 The crawl runs in a child process with no database open (with ``--dask``, in shards on a
 cluster's workers, and the embedding too: pipelines/cluster.py); each later step opens
@@ -26,6 +26,7 @@ from pipelines.cluster import Cluster, ClusterEmbedder, DaskTarget, open_cluster
 from pipelines.dedupe import link_duplicates
 from pipelines.embed import embed_postings
 from pipelines.fit import score_profile
+from pipelines.sections import segment_postings
 from pipelines.skills import extract_posting_skills
 from scrapers.crawl import run_crawl
 from scrapers.items import Source
@@ -104,6 +105,7 @@ class Step:
 # What a scan does after crawl → load, in order; fit for each profile comes after.
 SCAN_STEPS = (
     Step("dedupe", lambda db, models, progress: link_duplicates(db)["linked"]),
+    Step("sections", lambda db, models, progress: segment_postings(db)),
     Step("embed", lambda db, models, progress: embed_postings(db, models.embedder, progress)),
     Step("classify", lambda db, models, progress: classify_postings(db, models.hire_type)),
     Step("skills", lambda db, models, progress: extract_posting_skills(db, models.skills)),

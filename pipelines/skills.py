@@ -1,4 +1,5 @@
-"""Skill mentions for every posting text the current extractor has not read yet."""
+"""Skill mentions in the role content of every posting text the current extractor has not read yet (a text
+whose segments changed is read again: pipelines/sections.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from models.sections import role_text
 from models.skills import SkillExtractor
 from warehouse.db import writer
 
@@ -14,15 +16,15 @@ def extract_posting_skills(db: Path, extractor: SkillExtractor) -> int:
     """Returns how many texts were read; a new taxonomy version re-reads all of them."""
     with writer(db) as con:
         rows = con.execute("""
-            SELECT DISTINCT ON (p.content_hash) p.content_hash, p.description FROM postings p
-            LEFT JOIN skill_extractions s USING (content_hash)
+            SELECT DISTINCT ON (p.content_hash) p.content_hash, p.description, b.boilerplate FROM postings p
+            LEFT JOIN skill_extractions s USING (content_hash) LEFT JOIN posting_boilerplate b USING (content_hash)
             WHERE s.content_hash IS NULL OR s.extractor <> ?""", [extractor.version]).fetchall()
     if not rows:
         return 0
     mentions = {"content_hash": [], "skill": [], "taxonomy": [], "taxonomy_id": [], "requirement": [],
                 "start_offset": [], "end_offset": []}
-    for content_hash, description in rows:
-        for m in extractor.extract(description):
+    for content_hash, description, boilerplate in rows:
+        for m in extractor.extract(role_text(description, boilerplate)):
             for key, value in (("content_hash", content_hash), ("skill", m.name), ("taxonomy", m.taxonomy),
                                ("taxonomy_id", m.taxonomy_id), ("requirement", m.requirement),
                                ("start_offset", m.start), ("end_offset", m.end)):
