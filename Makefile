@@ -36,6 +36,7 @@ eval: install
 	$(PY) eval/eval_skills.py
 	$(PY) eval/eval_fit.py
 	$(PY) eval/eval_hn_headers.py
+	$(PY) eval/eval_boilerplate.py
 
 # performance: scan throughput, rescans, top-k, bulk load, peak RSS, CPU bf16 (bench/README.md)
 bench: install

@@ -31,13 +31,13 @@ _BENEFITS = (r"(?:(?:our|the|your|employee|key|additional|great|compensation|sal
              r"(?:benefits|perks)(?:\s*(?:&|and|,)\s*(?:perks|benefits|compensation|rewards|more|culture))*"
              r"(?:\s+(?:at|@)\s+\S+(?:\s+\S+)?)?")
 _BOILERPLATE_HEADING = re.compile(
-    r"(?:about|who|why|life|working|work)\s+(?:us|we\s+are|(?:at|with|join)\s+\S+(?:\s+\S+){0,2})|"
+    r"(?:about|who|why)\s+(?:us|we\s+are)|(?:why\s+)?(?:life|working|work|join)\s+(?:at|with|for)\s+us|"
+    r"(?:life|working)\s+at\s+\S+(?:\s+\S+)?|why\s+join\s+\S+(?:\s+\S+)?|"
     r"about(?!\s+(?:the\s+)?(?:role|job|position|team|you|opportunity|this\s+(?:role|job|position|opportunity))\b)"
     r"\s+(?!\d)\S+(?:\s+\S+){0,2}|"
     r"(?:our|the)\s+(?:company|story|mission|values|culture|offer)|company(?:\s+(?:description|overview|info"
     r"(?:rmation)?|profile))?|" + _BENEFITS + r"|what\s+we\s+offer(?:\s+you)?|what\s+(?:you|we)\s*(?:" + _APOSTROPHE +
-    r"ll|\s+will)?\s+(?:get|offer|give)(?:\s+you)?|why\s+(?:join\s+us|work\s+(?:with|for)\s+us|you"
-    + _APOSTROPHE + r"ll\s+love\s+(?:it|working\s+here))|(?:total\s+)?rewards?|in\s+return|"
+    r"ll|\s+will)?\s+(?:get|offer|give)(?:\s+you)?|why\s+you(?:" + _APOSTROPHE + r"ll|\s+will)\s+love\b.*|(?:total\s+)?rewards?|in\s+return|"
     r"(?:equal\s+(?:employment\s+)?opportunit(?:y|ies)|eeo|diversity|inclusion|diversity\s*(?:&|and)\s*inclusion|"
     r"accessibility|accommodations?)(?:\s+(?:statement|policy|employer|commitment))?|"
     r"(?:applicant\s+)?privacy(?:\s+notice|\s+policy)?|how\s+to\s+apply|"
@@ -46,7 +46,8 @@ _BOILERPLATE_HEADING = re.compile(
     r"recruitment\s+agencies|locations?|salary(?:\s+range)?|pay\s+(?:range|transparency)",
     re.IGNORECASE)
 _ROLE_HEADING = re.compile(
-    r"(?:about\s+)?(?:the|this|your)\s+(?:role|job|position|opportunity|team|mission|impact|challenge)|"
+    r"(?:about\s+)?(?:the|this|your)\s+(?:role|job|position|opportunity|team|mission|impact|challenge)"
+    r"(?:\s+(?:and|&)\s+(?:the\s+)?(?:team|role))?|where\s+you(?:" + _APOSTROPHE + r"ll|\s+will)\s+be|"
     r"about\s+you|(?:key\s+|main\s+|your\s+|job\s+|role\s+)?(?:responsibilities|duties|tasks|accountabilities)|"
     r"(?:(?:the|your|key|basic|minimum|preferred|required|additional|bonus|job|technical)\s+)*"
     r"(?:requirements|qualifications|skills|experience|competenc(?:ies|es))(?:\s+(?:&|and)\s+(?:experience|"
@@ -65,9 +66,11 @@ _BOILERPLATE_LINE = re.compile(
     r"\bprotected\s+(?:veteran|characteristic|class)|\bprivacy\s+(?:notice|policy)\b|\bapplicant\s+privacy\b|"
     r"\b(?:to\s+apply|apply\s+(?:with|by|via|through|now|here|today|online)|please\s+(?:apply|submit|send)|"
     r"send\s+(?:us\s+)?your\s+(?:cv|resume|résumé|application)|submit\s+(?:your\s+)?(?:cv|resume|résumé|"
-    r"application)|applications?\s+(?:in|must\s+be|should\s+be|are\s+(?:reviewed|accepted))|"
-    r"recruitment\s+agenc(?:y|ies)|unsolicited\s+(?:cvs?|resumes?))\b",
-    re.IGNORECASE)
+    r"application)|applications?\s+(?:in\s+english|must\s+be|should\s+be|are\s+(?:reviewed|accepted))|"
+    r"recruitment\s+agenc(?:y|ies)|unsolicited\s+(?:cvs?|resumes?))\b|\bapply(?:\s+(?:at|here|now))?\s*:|&\s*apply\b|"
+    r"^\s*(?:perks|benefits|what\s+we\s+offer)\s*:",
+    re.IGNORECASE | re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪◦]|\d+[.)])\s+")
 _DECORATION = re.compile(r"^[\s#*_=|>]+|[\s#*_:=|.!?]+$")
 _WORD = re.compile(r"[^\W_]+")
@@ -75,6 +78,8 @@ SHINGLE = 5                  # words in a shingle
 MIN_TITLES = 3               # a shingle is the board's template when this many differently titled postings...
 MIN_TITLE_SHARE = 0.3        # ... and this share of the board's titles contain it
 REPEATED_SHARE = 0.6         # a line whose shingles are this much template is template
+TEMPLATE_RUN = 3             # this many repeated lines together are the template, whatever heading they follow
+REQUIREMENT_LINE = 120        # characters: a longer line under a role heading is prose, a shorter one a requirement
 MAX_TEMPLATE_SHARE = 0.8     # a posting more template than this is a near-copy of another: repetition ignored
 
 
@@ -155,26 +160,57 @@ def segment(description: str, template: frozenset[str] = frozenset()) -> list[Se
     if sum(line.end - line.start for line, r in zip(lines, repeated) if r) > \
             MAX_TEMPLATE_SHARE * sum(line.end - line.start for line in lines):
         repeated = [False] * len(lines)
-    marked: list[tuple[str, str]] = []
+    run = _run_lengths(repeated)
+    pieces: list[tuple[int, int, str, str]] = []  # (start, end, kind, why)
     section, section_why = ROLE, ""
-    for line, is_repeated in zip(lines, repeated):
+    for line, is_repeated, repeated_run in zip(lines, repeated, run):
         heading = heading_kind(line.text)
         if heading:
             section, section_why = heading, f"heading: {_DECORATION.sub('', line.text)}"
-            marked.append((section, section_why))
-        elif _BOILERPLATE_LINE.search(line.text):
-            marked.append((BOILERPLATE, "equal-opportunity, privacy or application text"))
-        elif is_repeated and not (section == ROLE and section_why and _BULLET.match(line.text)):
-            marked.append((BOILERPLATE, "repeated across the board's postings"))  # a bullet under a role heading stays
-        else:
-            marked.append((section, section_why))
+            pieces.append((line.start, line.end, section, section_why))
+        elif is_repeated and not (section == ROLE and section_why and repeated_run < TEMPLATE_RUN
+                                  and _requirement_like(line.text)):
+            pieces.append((line.start, line.end, BOILERPLATE, "repeated across the board's postings"))
+        else:  # an application or equal-opportunity sentence is boilerplate wherever it stands
+            for start, end in _sentences(description, line):
+                own = _BOILERPLATE_LINE.search(description, start, end)
+                pieces.append((start, end, BOILERPLATE, "equal-opportunity, privacy or application text") if own
+                              else (start, end, section, section_why))
     segments: list[Segment] = []
-    for line, (kind, why) in zip(lines, marked):
+    for start, end, kind, why in pieces:
         if segments and segments[-1].kind == kind and (kind == ROLE or segments[-1].why == why):
-            segments[-1] = Segment(kind, segments[-1].start, line.end, segments[-1].why)
+            segments[-1] = Segment(kind, segments[-1].start, end, segments[-1].why)
         else:
-            segments.append(Segment(kind, line.start, line.end, why))
+            segments.append(Segment(kind, start, end, why))
     return segments
+
+
+def _run_lengths(flags: list[bool]) -> list[int]:
+    """For each flagged item, how many flagged items stand together with it; 0 for the others."""
+    lengths, k = [0] * len(flags), 0
+    while k < len(flags):
+        end = k
+        while end < len(flags) and flags[end]:
+            end += 1
+        for i in range(k, end):
+            lengths[i] = end - k
+        k = max(end, k + 1)
+    return lengths
+
+
+def _requirement_like(line: str) -> bool:
+    """A bullet or a short line under a role heading: kept when the board repeats it alone ("Fluent English"),
+    not when it stands in a run of the board's template (a benefits list after the requirements)."""
+    return bool(_BULLET.match(line)) or len(line) <= REQUIREMENT_LINE
+
+
+def _sentences(description: str, line: _Line) -> list[tuple[int, int]]:
+    spans, start = [], line.start
+    for match in _SENTENCE_END.finditer(description, line.start, line.end):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, line.end))
+    return spans
 
 
 def _template_line(line: _Line, template: frozenset[str]) -> bool:

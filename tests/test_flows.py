@@ -78,7 +78,7 @@ def _runs(db) -> list[tuple]:
 def test_market_scan_crawls_loads_enriches_and_scores_with_the_embedder_loaded_once(scanned):
     db, summary, loads = scanned
     assert summary == {"scan_id": 1, "sources": {"ok": 4}, "postings_seen": 16, "postings_added": 16,
-                       "steps": {"dedupe": 16, "embed": 16, "classify": 16, "skills": 16}, "title_only": 0,
+                       "steps": {"dedupe": 16, "sections": 16, "embed": 16, "classify": 16, "skills": 16}, "title_only": 0,
                        "scored": {"alex": 16},
                        "checks_failed": []}
     assert loads == 1  # shared by the embed and fit tasks
@@ -122,7 +122,7 @@ def test_a_failing_error_check_fails_the_rescan_which_added_nothing_and_is_recor
     assert failing == [("fit_score_in_range", "error", 1)]
     assert (summary["postings_added"], summary["scored"], summary["checks_failed"]) == \
         (0, {"alex": 0}, ["fit_score_in_range"])
-    assert summary["steps"] == {"dedupe": 0, "embed": 0, "classify": 0, "skills": 0}  # new content only
+    assert summary["steps"] == {"dedupe": 0, "sections": 0, "embed": 0, "classify": 0, "skills": 0}  # new content only
 
 
 def test_weekly_flows_build_on_the_scanned_warehouse_and_a_bad_week_is_recorded(scanned_copy):
