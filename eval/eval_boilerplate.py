@@ -13,7 +13,6 @@ Also reported: how many skills and cues in the role content the segmentation kee
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import sys
 from pathlib import Path
@@ -21,21 +20,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import html_text  # noqa: E402
-
-from models.data.check_labels import postings_in_file  # noqa: E402
+from models.data.check_labels import hn_title, postings_in_file  # noqa: E402
 from models.hire_type import CueMatcher  # noqa: E402
 from models.sections import BOILERPLATE, boilerplate_spans, role_text, segment_board  # noqa: E402
 from models.skills import SkillExtractor  # noqa: E402
-from models.train import DEFAULT_SHARED  # noqa: E402
-from scrapers.normalise import clean_text  # noqa: E402
+from models.train import DEFAULT_SHARED, layout_text  # noqa: E402
 
 SAMPLE = Path(__file__).parent / "boilerplate_sample.json"
-
-
-def description(raw: str) -> str:
-    """The text a scan stores: the source's HTML (Greenhouse's escaped twice) read with its layout, tidied."""
-    return clean_text(html_text.extract_text(html.unescape(raw), guess_layout=True))
 
 
 def gold_lines(text: str, marks: dict) -> list[tuple[int, int, bool]]:
@@ -74,8 +65,8 @@ def main() -> None:
     names_before, names_after = {}, {}
     for board in json.loads(SAMPLE.read_text(encoding="utf-8")):
         wanted = set(board["ids"])
-        postings = [(pid, title or "", description(raw)) for pid, title, raw in postings_in_file(board["file"], str(shared))
-                    if pid in wanted]
+        postings = [(pid, title or hn_title(raw), layout_text(raw))
+                    for pid, title, raw in postings_in_file(board["file"], str(shared)) if pid in wanted]
         if len(postings) != len(wanted):
             sys.exit(f"{board['file']}: {len(wanted) - len(postings)} sample postings not found")
         for (pid, title, text), segments in zip(postings, segment_board([(t, d) for _, t, d in postings])):

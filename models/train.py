@@ -8,20 +8,23 @@ Only the train split is used to fit; the test split is scored once and reported.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import platform
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import html_text
 import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from models.data.check_labels import clean, postings_in_file
+from models.data.check_labels import clean, hn_title, postings_in_file
 from models.embedder import MODEL_KEY, Embedder
 from models.hire_type import ARTIFACT_DIR, CLASSES, CueMatcher, HireTypeClassifier, features
-from models.sections import boilerplate_spans, role_text, segment
+from models.sections import boilerplate_spans, role_text, segment_board
+from scrapers.normalise import clean_text
 
 LABELS_PATH = Path(__file__).parent / "data" / "hire_type_labels.jsonl"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -30,8 +33,21 @@ DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 @dataclass
 class LabelledSet:
     texts: list[str]
+    cue_texts: list[str]   # the role content, read as a scan reads the posting: where the cues are counted
     y: np.ndarray
     split: list[str]
+
+
+def layout_text(raw: str) -> str:
+    """A recorded posting's HTML (Greenhouse's escaped twice) as a scan stores it: read with its layout, tidied."""
+    return clean_text(html_text.extract_text(html.unescape(raw), guess_layout=True))
+
+
+def role_texts_in_file(rel: str, shared: Path) -> dict[str, str]:
+    """The role content of each posting of a recorded file, the file read as one board."""
+    postings = [(pid, title or hn_title(raw), layout_text(raw)) for pid, title, raw in postings_in_file(rel, str(shared))]
+    segments = segment_board([(title, text) for _, title, text in postings])
+    return {pid: role_text(text, boilerplate_spans(found)) for (pid, _, text), found in zip(postings, segments)}
 
 
 def load_labelled(shared: Path, labels_path: Path = LABELS_PATH) -> LabelledSet:
@@ -40,16 +56,19 @@ def load_labelled(shared: Path, labels_path: Path = LABELS_PATH) -> LabelledSet:
         raise FileNotFoundError(f"{shared}: the shared data folder is needed to read the labelled postings")
     rows = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts_by_file: dict[str, dict[str, str]] = {}
-    texts, y, split = [], [], []
+    roles_by_file: dict[str, dict[str, str]] = {}
+    texts, cue_texts, y, split = [], [], [], []
     for row in rows:
         if row["label"] not in CLASSES:
             continue
         if row["file"] not in texts_by_file:
             texts_by_file[row["file"]] = {pid: clean(text) for pid, _, text in postings_in_file(row["file"], str(shared))}
+            roles_by_file[row["file"]] = role_texts_in_file(row["file"], shared)
         texts.append(texts_by_file[row["file"]][row["id"]])
+        cue_texts.append(roles_by_file[row["file"]][row["id"]])
         y.append(CLASSES.index(row["label"]))
         split.append(row["split"])
-    return LabelledSet(texts, np.asarray(y), split)
+    return LabelledSet(texts, cue_texts, np.asarray(y), split)
 
 
 def _macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -74,16 +93,14 @@ def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path | None = ARTIFAC
     embedder = Embedder()
     vectors = embedder.encode(data.texts)
     cues = CueMatcher.load()
-    # cues are read in the role content, as a scan reads them; a labelled posting has no board: headings only
-    cue_texts = [role_text(text, boilerplate_spans(segment(text))) for text in data.texts]
-    X = features(vectors, cues.counts(cue_texts))
+    X = features(vectors, cues.counts(data.cue_texts))
     X_train, y_train, X_test, y_test = X[train], data.y[train], X[~train], data.y[~train]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     cv_f1 = {C: _macro_f1(y_train, cross_val_predict(HireTypeClassifier(C=C), X_train, y_train, cv=folds))
              for C in C_GRID}
     C = max(C_GRID, key=lambda c: (cv_f1[c], -c))
     classifier = HireTypeClassifier(C=C).fit(X_train, y_train)
-    test_texts = [t for t, is_train in zip(cue_texts, train) if not is_train]
+    test_texts = [t for t, is_train in zip(data.cue_texts, train) if not is_train]
     majority = int(np.bincount(y_train).argmax())
     # HN companies repost the same ad under new ids: also score the test rows with no near-copy in train
     unseen = (vectors[~train] @ vectors[train].T).max(axis=1) < NEAR_DUPLICATE
