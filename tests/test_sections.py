@@ -16,6 +16,7 @@ from models.hire_type import CueMatcher
 from models.sections import (BOILERPLATE, ROLE, board_template, boilerplate_spans, role_text, segment,
                              segment_board)
 from models.skills import SkillExtractor
+from pipelines.fit import file_inputs
 from tests.helpers import marketfit
 
 FOOTER = ("Northwind is Europe's leading online marketplace for special objects. We are a team of 800 people "
@@ -117,9 +118,9 @@ def test_a_requirement_bullet_shared_by_the_board_stays_role_content():
         assert shared in read_role(description, segments)
 
 
-def test_load_and_the_skills_command_read_the_same_segmented_record(tmp_path, db):
-    """A scan's load writes the segments and reads cues and skills in the role content; `marketfit skills` on the
-    same file shows the same segments and skills."""
+def test_load_fit_file_and_the_skills_command_read_the_same_segmented_record(tmp_path, db, embedder):
+    """A scan's load writes the segments and reads cues and skills in the role content; `marketfit fit FILE`'s
+    reading of the same file and `marketfit skills` find the same segments and skills."""
     postings = tmp_path / "northwind.jsonl"
     postings.write_text("".join(json.dumps({"id": str(n), "title": title, "company": "Northwind",
                                             "description": posting(body)}) + "\n"
@@ -139,3 +140,8 @@ def test_load_and_the_skills_command_read_the_same_segmented_record(tmp_path, db
     assert sorted((row["id"], s["name"], s["start"]) for row in shown for s in row["skills"]) == sorted(stored)
     assert sorted((row["id"], s["kind"], s["start"], s["end"]) for row in shown for s in row["sections"]) == sorted(sections)
     assert {kind for _, kind, _, _ in sections} == {ROLE, BOILERPLATE}
+    records, rejected = file_inputs(postings, embedder.encode, SkillExtractor.load())
+    assert not rejected
+    assert sorted((r["id"], m.name, m.start) for r in records for m in r["skills"]) == sorted(stored)
+    assert sorted((r["id"], start, end) for r in records for start, end in r["boilerplate"]) == \
+        [(pid, start, end) for pid, kind, start, end in sections if kind == BOILERPLATE]
