@@ -99,7 +99,8 @@ def main() -> None:
 
     c = counts
     print(f"{'postings read (boards in eval/boilerplate_sample.json)':<58}{c['postings']}")
-    print(f"{'skills in boilerplate, whole description (before)':<58}{share(c['skills_before_bp'], c['skills_before'])}")
+    print(f"{'skills in boilerplate, whole description (before)':<58}"
+          f"{share(c['skills_before_bp'], c['skills_before'])}")
     print(f"{'skills in boilerplate, role content (after)':<58}{share(c['skills_after_bp'], c['skills_after'])}")
     print(f"{'hire-type cues in boilerplate (before)':<58}{share(c['cues_before_bp'], c['cues_before'])}")
     print(f"{'hire-type cues in boilerplate (after)':<58}{share(c['cues_after_bp'], c['cues_after'])}")

@@ -37,7 +37,8 @@ _BOILERPLATE_HEADING = re.compile(
     r"\s+(?!\d)\S+(?:\s+\S+){0,2}|"
     r"(?:our|the)\s+(?:company|story|mission|values|culture|offer)|company(?:\s+(?:description|overview|info"
     r"(?:rmation)?|profile))?|" + _BENEFITS + r"|what\s+we\s+offer(?:\s+you)?|what\s+(?:you|we)\s*(?:" + _APOSTROPHE +
-    r"ll|\s+will)?\s+(?:get|offer|give)(?:\s+you)?|why\s+you(?:" + _APOSTROPHE + r"ll|\s+will)\s+love\b.*|(?:total\s+)?rewards?|in\s+return|"
+    r"ll|\s+will)?\s+(?:get|offer|give)(?:\s+you)?|why\s+you(?:" + _APOSTROPHE + r"ll|\s+will)\s+love\b.*|"
+    r"(?:total\s+)?rewards?|in\s+return|"
     r"(?:equal\s+(?:employment\s+)?opportunit(?:y|ies)|eeo|diversity|inclusion|diversity\s*(?:&|and)\s*inclusion|"
     r"accessibility|accommodations?)(?:\s+(?:statement|policy|employer|commitment))?|"
     r"(?:applicant\s+)?privacy(?:\s+notice|\s+policy)?|how\s+to\s+apply|"
@@ -64,11 +65,12 @@ _BOILERPLATE_LINE = re.compile(
     r"\bequal[\s-]+(?:employment\s+)?opportunit(?:y|ies)\b|\bregardless\s+of\s+(?:race|age|gender|sex|religion)|"
     r"\breasonable\s+accommodations?\b|\be-?verify\b|\bdo(?:es)?\s+not\s+discriminate\b|\bwithout\s+regard\s+to\b|"
     r"\bprotected\s+(?:veteran|characteristic|class)|\bprivacy\s+(?:notice|policy)\b|\bapplicant\s+privacy\b|"
-    r"\b(?:to\s+apply|apply\s+(?:with|by|via|through|now|here|today|online)|please\s+(?:apply|submit|send)|"
+    r"\b(?:to\s+apply\s+for\s+(?:this|the)\s+(?:role|position|job|opportunity)|how\s+to\s+apply|"
+    r"apply\s+(?:directly\s+)?(?:with|by|via|through|now|here|today|online)|please\s+(?:apply|submit|send)|"
     r"send\s+(?:us\s+)?your\s+(?:cv|resume|résumé|application)|submit\s+(?:your\s+)?(?:cv|resume|résumé|"
     r"application)|applications?\s+(?:in\s+english|must\s+be|should\s+be|are\s+(?:reviewed|accepted))|"
-    r"recruitment\s+agenc(?:y|ies)|unsolicited\s+(?:cvs?|resumes?))\b|\bapply(?:\s+(?:at|here|now))?\s*:|&\s*apply\b|"
-    r"^\s*(?:perks|benefits|what\s+we\s+offer)\s*:",
+    r"recruitment\s+agenc(?:y|ies)|unsolicited\s+(?:cvs?|resumes?))\b|\bapply(?:\s+(?:at|here|now))?\s*:|"
+    r"\bto\s+apply\s*[,:]|&\s*apply\b|^\s*(?:perks|benefits|what\s+we\s+offer)\s*:",
     re.IGNORECASE | re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪◦]|\d+[.)])\s+")

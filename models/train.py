@@ -45,7 +45,8 @@ def layout_text(raw: str) -> str:
 
 def role_texts_in_file(rel: str, shared: Path) -> dict[str, str]:
     """The role content of each posting of a recorded file, the file read as one board."""
-    postings = [(pid, title or hn_title(raw), layout_text(raw)) for pid, title, raw in postings_in_file(rel, str(shared))]
+    postings = [(pid, title or hn_title(raw), layout_text(raw))
+                for pid, title, raw in postings_in_file(rel, str(shared))]
     segments = segment_board([(title, text) for _, title, text in postings])
     return {pid: role_text(text, boilerplate_spans(found)) for (pid, _, text), found in zip(postings, segments)}
 
