@@ -24,6 +24,18 @@ MAX_RESUME_BYTES = 1_000_000
 DOCUMENT_MAGIC = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "a Word or other zipped document"),
                   (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "a Word 97-2003 document"))
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".pages")
+_NOT_ACHIEVEMENTS = ("looking for", "contact", "education", "skills")
+# A measured result: a number with a unit ("40M transactions", "900 ms", "35%", "$2M", "3x") or a change
+# ("doubled", "halved"); a bare number word ("double-entry", "one of") or a year is not one.
+_UNIT_WORD = r"(?:[A-Za-z][\w/+-]*)"
+_QUANTITY = re.compile(
+    r"(?:[$€£¥]\s?\d[\d,.]*"
+    r"|(?<![\w.])(?!(?:19|20)\d\d\b)\d[\d,.]*\s?(?:%|x\b|×|[kKMB]\b|[kKMB]?\+?\s+(?:of\s+)?" + _UNIT_WORD + r")"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|millions|billions)"
+    r"\s+(?:of\s+)?" + _UNIT_WORD +
+    r"|\b(?:doubled|tripled|quadrupled|halved|\d+-fold)\b)", re.IGNORECASE)
+_ROLE_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<role>.+?)\s*\((?P<start>(?:19|20)\d{2})\s*(?:[-–—]|to)\s*"
+                           r"(?P<end>(?:19|20)\d{2}|present|now|current|today)\)\s*$", re.I)
 
 
 class ProfileError(ValueError):
@@ -65,6 +77,35 @@ class Profile:
         if from_title:
             return from_title
         return "junior" if self.years_experience < 2 else "mid" if self.years_experience < 5 else "senior"
+
+
+def resume_bullets(profile: Profile) -> list[str]:
+    """The resume's bullet lines (achievements), outside the skills, education, contact and wishes sections."""
+    return list(dict.fromkeys(
+        _BULLET.sub("", line).strip() for name, lines in profile.sections.items()
+        if not name.startswith(_NOT_ACHIEVEMENTS) for line in lines if _BULLET.match(line)))
+
+
+def is_quantified(text: str) -> bool:
+    """Whether the text states a measured result (a number with a unit, or a change)."""
+    return bool(_QUANTITY.search(text))
+
+
+def career(profile: Profile) -> list[dict]:
+    """The roles the resume dates ("### Senior Engineer — Finly (2021–present)"), oldest first: the heading as
+    written, its years, and how many bullets sit under it."""
+    roles, current = [], None
+    for line in profile.resume.splitlines():
+        heading = _ROLE_HEADING.match(line)
+        if heading:
+            current = {"role": heading["role"], "start": int(heading["start"]),
+                       "end": int(heading["end"]) if heading["end"].isdigit() else None, "bullets": 0}
+            roles.append(current)
+        elif _HEADING.match(line):
+            current = None
+        elif current is not None and _BULLET.match(line):
+            current["bullets"] += 1
+    return sorted(roles, key=lambda r: (r["start"], r["end"] or 9999))
 
 
 # The posting side's finer levels (scrapers.normalise.seniority_level) folded onto the profile's four.

@@ -17,6 +17,8 @@ The person's pitch comes from the resume: an **expertise** pitch takes 8+ years 
 seniority) and at least 3 specialist skills, i.e. resume skills that some but at most 10% of the open postings
 name; everyone else pitches **bandwidth** (deliver like the team, lift its output). Ties rank by company name,
 so the same warehouse always gives the same list.
+
+The top PITCH_NOTES_FOR companies' best postings carry the whole pitch kit (``pipelines.pitch``) as pitch notes.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from models.profile import SENIORITY_LEVELS, Profile
+from models.profile import SENIORITY_LEVELS, Profile, is_quantified, resume_bullets
 from models.skills import SkillExtractor
-from warehouse.db import writer
+from pipelines.pitch import PitchKits
+from warehouse import insights
+from warehouse.db import reader, writer
 
 WEIGHTS = {"quality": 0.55, "depth": 0.15, "freshness": 0.10, "momentum": 0.10, "pitch": 0.10}
 STRONG_FIT = 60.0
@@ -41,13 +45,8 @@ EXPERTISE_MIN_YEARS = 8.0
 SPECIALIST_MAX_SHARE = 0.10
 EXPERTISE_MIN_SPECIALIST_SKILLS = 3
 PITCH_NOTES_FOR = 10   # the top targets get pitch notes
-LEAD_BULLETS = 3
 
-_BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-                     r"thousands?|millions?|billions?|half|halved|doubled?|tripled?)\b", re.IGNORECASE)
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-_SKIP_SECTIONS = ("looking for", "contact", "education", "skills")
 
 COLUMNS = ("week", "profile", "rank", "company", "score", "open_roles", "best_posting_id", "best_fit",
            "hire_type_mix", "reason", "change", "top3_fit", "strong_roles", "new_this_week", "new_4w",
@@ -113,17 +112,6 @@ def week_start(text: str | None = None, today: date | None = None) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def resume_bullets(profile: Profile) -> list[str]:
-    """The resume's bullet lines (achievements), outside the skills, education, contact and wishes sections."""
-    return list(dict.fromkeys(
-        _BULLET.sub("", line).strip() for name, lines in profile.sections.items()
-        if not name.startswith(_SKIP_SECTIONS) for line in lines if _BULLET.match(line)))
-
-
-def is_quantified(bullet: str) -> bool:
-    return bool(_NUMBER.search(bullet))
-
-
 def person_pitch(profile: Profile, resume_skills: set[str], skill_share: dict[str, float]) -> Pitch:
     """Expertise for many years plus specialist skills, else bandwidth (see the module docstring)."""
     specialist = sorted(s for s in resume_skills if 0 < skill_share.get(s, 0.0) <= SPECIALIST_MAX_SHARE)
@@ -148,46 +136,37 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
     now = now or datetime.now(timezone.utc)
     as_of = min(now, datetime(week.year, week.month, week.day, tzinfo=timezone.utc) + timedelta(days=7))
     with writer(db) as con:
-        hashes = {h for h, in con.execute("SELECT DISTINCT profile_hash FROM fit_scores WHERE profile = ?",
-                                          [profile.name]).fetchall()}
-        if not hashes:
+        if not insights.has_fit_scores(con, profile.name):
             raise TargetsError(f"no fit scores for profile '{profile.name}' yet: run `marketfit scan --profile ...` "
                                f"(or `marketfit demo`) first")
         roles = _open_roles(con, profile.name, as_of)
         if not roles:
             _refuse_a_week_with_no_open_role(con, profile.name, week, as_of)
-        pace = _hiring_pace(con, as_of)
-        open_counts = dict(con.execute("""SELECT company, count(*) FROM postings
-                                          WHERE first_seen <= $1 AND (closed_at IS NULL OR closed_at > $1)
-                                          GROUP BY company""", [as_of]).fetchall())
-        skill_share = _skill_share(con, as_of)
-        posting_skills = _posting_skills(con, {r.content_hash for r in roles})
-        stale = _staleness(con) if as_of == now else {}   # the view judges postings as of the latest scan
-        previous = dict(con.execute("""
-            SELECT company, rank FROM target_companies
-            WHERE profile = $1 AND rank IS NOT NULL
-              AND week = (SELECT max(week) FROM target_lists WHERE profile = $1 AND week < $2)""",
-                                    [profile.name, week]).fetchall())
+        company_pace = insights.hiring_pace(con, as_of)
+        skill_share = insights.skill_share_at(con, as_of)
+        stale = insights.staleness(con) if as_of == now else {}   # the view judges postings as of the latest scan
+        previous = insights.previous_target_ranks(con, profile.name, week)
     resume_skills = {m.name for m in skills.extract(profile.resume)}
     pitch = person_pitch(profile, resume_skills, skill_share)
-    bullets = resume_bullets(profile)
     for role in roles:
         role.freshness = _freshness(role, as_of, stale)
     by_company: dict[str, list[_Role]] = {}
     for role in roles:
         by_company.setdefault(role.company, []).append(role)
     # tier first: a company whose every open role breaks a hard preference ranks after the rest
+    pace = {company: (p["new_4w"], p["before_12w"], p["new_departments"]) for company, p in company_pace.items()}
     scored = sorted(((_company_score(company_roles, pace.get(company, (0, 0, 0)), pitch), company)
                      for company, company_roles in by_company.items()),
                     key=lambda item: (by_company[item[1]][0].tier, -round(item[0][0], 1), item[1]))
     rows = []
+    with reader(db) as con:
+        kits = PitchKits(con, profile, skills, now=as_of)
+        notes = {company: kits.kit(by_company[company][0].posting_id) for _, company in scored[:PITCH_NOTES_FOR]}
     for rank, ((score, parts), company) in enumerate(scored, start=1):
         company_roles = by_company[company]
         new_4w, _, new_departments = pace.get(company, (0, 0, 0))
         new_this_week = sum(r.listed_at > as_of - timedelta(days=7) for r in company_roles)
         best = company_roles[0]
-        notes = _pitch_notes(best, pitch, resume_skills, skill_share, posting_skills.get(best.content_hash, []),
-                             bullets) if rank <= PITCH_NOTES_FOR else None
         rows.append({
             "rank": rank, "company": company, "score": round(score, 1), "open_roles": len(company_roles),
             "best_posting_id": best.posting_id, "best_fit": best.fit, "hire_type_mix": _mix(company_roles),
@@ -198,105 +177,38 @@ def build_targets(db: Path, profile: Profile, skills: SkillExtractor, week: date
             "momentum": round(parts["momentum"], 3), "pitch_match": round(parts["pitch"], 3),
             "bandwidth_roles": sum(r.hire_type == "bandwidth" for r in company_roles),
             "expertise_roles": sum(r.hire_type == "expertise" for r in company_roles),
-            "pitch_notes": json.dumps(notes, ensure_ascii=False) if notes else None})
+            "pitch_notes": json.dumps(notes[company], ensure_ascii=False) if company in notes else None})
     dropped = sorted(set(previous) - set(by_company))
     for company in dropped:
-        still_open = open_counts.get(company, 0)
+        still_open = company_pace.get(company, {}).get("open_postings", 0)
         rows.append({"rank": None, "company": company, "open_roles": still_open, "change": "dropped",
                      "reason": "no open roles left: they closed since the last list" if not still_open else
                                f"{still_open} open role{'s' if still_open != 1 else ''}, none scored for you"})
-    unquantified = [b for b in bullets if not is_quantified(b)]
+    unquantified = [b for b in resume_bullets(profile) if not is_quantified(b)]
     table = pa.Table.from_pylist([{c: row.get(c) for c in COLUMNS} | {"week": week, "profile": profile.name}
                                   for row in rows], schema=_SCHEMA)
     with writer(db) as con:
-        con.register("new_targets", table)
-        con.execute("BEGIN")
-        con.execute("DELETE FROM target_companies WHERE week = ? AND profile = ?", [week, profile.name])
-        con.execute("DELETE FROM target_lists WHERE week = ? AND profile = ?", [week, profile.name])
-        con.execute(f"INSERT INTO target_companies ({', '.join(COLUMNS)}) "
-                    f"SELECT {', '.join(COLUMNS[:-1])}, pitch_notes::JSON FROM new_targets")
-        con.execute("INSERT INTO target_lists VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?)",
-                    [week, profile.name, profile.fingerprint, as_of, pitch.kind, pitch.reason,
-                     json.dumps(unquantified, ensure_ascii=False), now])
-        con.execute("COMMIT")
+        insights.store_target_list(con, table, COLUMNS, week=week, profile=profile.name,
+                                   profile_hash=profile.fingerprint, as_of=as_of, pitch=pitch.kind,
+                                   pitch_reason=pitch.reason, unquantified=unquantified, computed_at=now)
     return TargetList(week, profile.name, as_of, pitch, len(scored), len(dropped))
 
 
 def _refuse_a_week_with_no_open_role(con: duckdb.DuckDBPyConnection, profile: str, week: date,
                                      as_of: datetime) -> None:
     """Raise TargetsError saying what is missing, unless the profile's last list has companies to mark dropped."""
-    if con.execute("SELECT count(*) FROM target_companies WHERE profile = ? AND week < ? AND rank IS NOT NULL",
-                   [profile, week]).fetchone()[0]:
+    if insights.previous_target_ranks(con, profile, week):
         return
-    first, last = con.execute("""SELECT min(p.first_seen), max(coalesce(p.closed_at, p.last_seen))
-                                 FROM fit_scores f JOIN postings p USING (posting_id) WHERE f.profile = ?""",
-                              [profile]).fetchone()
+    first, last = insights.scored_posting_span(con, profile)
     raise TargetsError(f"no scored posting for '{profile}' was open at the end of the week of {week} "
                        f"(as of {as_of:%Y-%m-%d %H:%M} UTC): its postings were seen from {first:%Y-%m-%d} to "
                        f"{last:%Y-%m-%d}; pick a week in that span (or scan the boards again)")
 
 
 def _open_roles(con: duckdb.DuckDBPyConnection, profile: str, as_of: datetime) -> list[_Role]:
-    rows = con.execute("""
-        SELECT p.posting_id, p.company, p.title, p.content_hash, f.fit_score, f.explanation, h.hire_type,
-               h.expertise_probability, least(p.first_seen, coalesce(p.posted_at, p.first_seen)), f.tier
-        FROM fit_scores f JOIN postings p USING (posting_id) LEFT JOIN hire_types h USING (posting_id)
-        WHERE f.profile = $1 AND p.first_seen <= $2 AND (p.closed_at IS NULL OR p.closed_at > $2)
-        ORDER BY p.company, f.tier, f.fit_score DESC, p.posting_id""", [profile, as_of]).fetchall()
-    return [_Role(pid, company, title, chash, fit, json.loads(explanation), hire_type, p_exp, listed, tier)
-            for pid, company, title, chash, fit, explanation, hire_type, p_exp, listed, tier in rows]
-
-
-def _hiring_pace(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, tuple[int, int, int]]:
-    """company → (postings listed in the 4 weeks to as_of, in the 12 weeks before, departments new in the 4 weeks)."""
-    rows = con.execute("""
-        WITH listed AS (
-            SELECT company, department, least(first_seen, coalesce(posted_at, first_seen)) AS listed_at
-            FROM postings WHERE first_seen <= $1),
-        company_start AS (SELECT company, min(listed_at) AS since FROM listed GROUP BY company),
-        new_departments AS (
-            SELECT d.company, count(*) AS n
-            FROM (SELECT company, department, min(listed_at) AS since FROM listed
-                  WHERE department IS NOT NULL GROUP BY ALL) d JOIN company_start c USING (company)
-            WHERE d.since > $1 - INTERVAL 28 DAY AND d.since > c.since
-            GROUP BY d.company)
-        SELECT l.company,
-               count(*) FILTER (WHERE listed_at > $1 - INTERVAL 28 DAY),
-               count(*) FILTER (WHERE listed_at <= $1 - INTERVAL 28 DAY AND listed_at > $1 - INTERVAL 112 DAY),
-               coalesce(any_value(n.n), 0)
-        FROM listed l LEFT JOIN new_departments n USING (company)
-        GROUP BY l.company""", [as_of]).fetchall()
-    return {company: (new, before, departments) for company, new, before, departments in rows}
-
-
-def _skill_share(con: duckdb.DuckDBPyConnection, as_of: datetime) -> dict[str, float]:
-    """Share of the postings open at as_of that name each skill."""
-    rows = con.execute("""
-        WITH open_postings AS (SELECT posting_id, content_hash FROM postings
-                               WHERE first_seen <= $1 AND (closed_at IS NULL OR closed_at > $1))
-        SELECT s.skill, count(DISTINCT o.posting_id) / (SELECT count(*) FROM open_postings)
-        FROM open_postings o JOIN posting_skills s USING (content_hash) GROUP BY s.skill""", [as_of]).fetchall()
-    return dict(rows)
-
-
-def _posting_skills(con: duckdb.DuckDBPyConnection, hashes: set[str]) -> dict[str, list[str]]:
-    """content hash → the skills its text names, in order of first mention."""
-    rows = con.execute("""SELECT content_hash, skill, min(start_offset) AS first FROM posting_skills
-                          WHERE content_hash IN (SELECT unnest(?)) GROUP BY ALL ORDER BY content_hash, first, skill""",
-                       [sorted(hashes)]).fetchall()
-    found: dict[str, list[str]] = {}
-    for content_hash, skill, _ in rows:
-        found.setdefault(content_hash, []).append(skill)
-    return found
-
-
-def _staleness(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """posting_id → stale_score (0 fresh .. 1 stale) from the `posting_staleness` view, when the warehouse has it."""
-    exists, = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'posting_staleness'").fetchone()
-    if not exists:
-        return {}
-    return {pid: score for pid, score in
-            con.execute("SELECT posting_id, stale_score FROM posting_staleness").fetchall() if score is not None}
+    return [_Role(r["posting_id"], r["company"], r["title"], r["content_hash"], r["fit_score"],
+                  json.loads(r["explanation"]), r["hire_type"], r["expertise_probability"], r["listed_at"], r["tier"])
+            for r in insights.target_roles(con, profile, as_of)]
 
 
 def _freshness(role: _Role, as_of: datetime, stale: dict[str, float]) -> float:
@@ -371,25 +283,3 @@ def _change(company: str, rank: int, previous: dict[str, int]) -> str:
     moved = previous[company] - rank
     return "same" if moved == 0 else f"up {moved}" if moved > 0 else f"down {-moved}"
 
-
-def _pitch_notes(best: _Role, pitch: Pitch, resume_skills: set[str], skill_share: dict[str, float],
-                 named_skills: list[str], bullets: list[str]) -> dict:
-    """How to pitch for the company's best role: the angle, the resume bullets to lead with (those the fit scorer
-    matched to its requirements, closest first), and which of them lack a number."""
-    hire_type = best.hire_type or pitch.kind
-    shared = [s for s in named_skills if s in resume_skills]
-    if hire_type == "expertise":
-        shared.sort(key=lambda s: (skill_share.get(s, 0.0), s))   # rarest first: what sets you apart
-        advice = "Expertise hire: lead with the differentiating expertise the team lacks"
-    else:
-        advice = "Bandwidth hire: show you deliver like the existing team and can lift its output"
-    if shared:
-        advice += f" ({', '.join(shared[:4])})"
-    evidence: dict[str, dict] = {}
-    for match in sorted(best.explanation.get("matched", []), key=lambda m: -m.get("similarity", 0.0)):
-        line = match.get("resume_line")
-        if line in bullets and line not in evidence:
-            evidence[line] = {"bullet": line, "answers": match.get("requirement", ""),
-                              "quantified": is_quantified(line)}
-    return {"hire_type": hire_type, "advice": advice + ".", "posting_id": best.posting_id, "title": best.title,
-            "fit": best.fit, "lead_with": list(evidence.values())[:LEAD_BULLETS]}

@@ -11,10 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from models.profile import load_profile
+from models.profile import is_quantified, load_profile, resume_bullets
 from models.skills import SkillExtractor
-from pipelines.targets import (COLUMNS, Pitch, TargetsError, build_targets, is_quantified, person_pitch,
-                               resume_bullets, week_start)
+from pipelines.targets import COLUMNS, Pitch, TargetsError, build_targets, person_pitch, week_start
 from tests.helpers import REPO, marketfit
 from warehouse.db import reader, writer
 
@@ -59,7 +58,8 @@ class Market:
         self.con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, posted_at,
                             department, description, content_hash, first_seen, last_seen, closed_at, last_scan_id)
                             VALUES (?, 'greenhouse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
-                         [pid, company.lower(), pid, company, title, posted, department, f"{company} text", chash,
+                         [pid, company.lower(), pid, company, title, posted, department,
+                          "\n".join([f"{company} text", *(requirement for requirement, _, _ in matched)]), chash,
                           listed, closed or listed, closed])
         if hire_type:
             p_exp = 0.8 if hire_type == "expertise" else 0.2
@@ -211,13 +211,20 @@ def test_pitch_notes_name_the_bullets_to_lead_with_and_flag_missing_numbers(mark
     listed = rows(market, WEEK1)
     acme = json.loads(listed[0]["pitch_notes"])
     assert acme["hire_type"] == "bandwidth" and acme["title"] == "Senior Backend Engineer"
-    assert acme["advice"] == ("Bandwidth hire: show you deliver like the existing team and can lift its output "
-                              "(Python, PostgreSQL, Apache Kafka).")
-    assert acme["lead_with"] == [
-        {"bullet": KAFKA_BULLET, "answers": "Event streaming at scale", "quantified": True},
-        {"bullet": GUILD_BULLET, "answers": "Lead design reviews", "quantified": False}]
+    assert acme["advice"] == acme["angle"]["summary"] and acme["advice"].startswith("Bandwidth hire:")
+    assert acme["lead_with"] == acme["resume"]["lead_with"] == [
+        {"bullet": KAFKA_BULLET, "answers": "Event streaming at scale", "quantified": True,
+         "proves": ["Event streaming at scale", "Kafka in production", "Apache Kafka"]},
+        {"bullet": GUILD_BULLET, "answers": "Lead design reviews", "quantified": False,
+         "proves": ["Lead design reviews"]}]
+    assert acme["resume"]["add_a_number"] == [{"bullet": GUILD_BULLET, "would_prove": "Lead design reviews"}]
+    assert [b["requirement"]["quote"] for b in acme["value"]["benefits"]] == [
+        "Event streaming at scale", "Lead design reviews", "Kafka in production"]
     beta = json.loads(listed[1]["pitch_notes"])
-    assert beta["advice"] == "Expertise hire: lead with the differentiating expertise the team lacks (Rust, Python)."
+    assert beta["hire_type"] == "expertise" and beta["advice"].startswith("Expertise hire:")
+    rare = {d["skill"]: d["resume"]["quote"] for d in beta["angle"]["differentiators"]}
+    assert "Terraform" in rare and "Python" not in rare   # Terraform: no open engineering posting; Python: most
+    assert rare["Terraform"] == "Wrote the Terraform modules every team deploys with"
     with reader(market) as con:
         pitch, unquantified = con.execute("SELECT person_pitch, unquantified_bullets FROM target_lists").fetchone()
     assert pitch == "expertise"
