@@ -516,7 +516,8 @@ _TARGET_COLUMNS = ["profile", "rank", "company", "score", "open_roles", "best_fi
 
 @contextmanager
 def insight_errors() -> Iterator[None]:
-    """user_errors, plus what the targets, roadmap and report steps refuse."""
+    """user_errors, plus what the targets, roadmap, pitch and report steps refuse."""
+    from pipelines.pitch import PitchError
     from pipelines.report import ReportError
     from pipelines.roadmap import RoadmapError
     from pipelines.targets import TargetsError
@@ -524,7 +525,7 @@ def insight_errors() -> Iterator[None]:
     with user_errors():
         try:
             yield
-        except (TargetsError, RoadmapError, ReportError) as exc:
+        except (TargetsError, RoadmapError, ReportError, PitchError) as exc:
             errors.print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
 
@@ -707,12 +708,32 @@ def roadmap(profile: Annotated[Path, typer.Option("--profile", help="Resume (.md
     note = nothing_moved([r.postings_moved for r in found])
     if note:
         errors.print(note, markup=False, highlight=False)
-    columns = ["rank", "skill", "postings_moved", "demand_share", "growth_13w", "return_score", "examples"]
-    rows = [(rank, r.skill, r.postings_moved, r.demand_share, r.growth_13w, r.return_score,
+    columns = ["rank", "skill", "group", "postings_moved", "demand_share", "growth_13w", "return_score", "examples"]
+    rows = [(rank, r.skill, r.group, r.postings_moved, r.demand_share, r.growth_13w, r.return_score,
              r.examples if fmt == "json" else "; ".join(
                  f"{e['company']}: {e['title']} ({e['fit_before']:.0f}→{e['fit_after']:.0f})" for e in r.examples))
             for rank, r in enumerate(found, start=1)]
     _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def pitch(profile: Annotated[Path, typer.Option("--profile", help="Resume (.md/.txt) or profile TOML.")],
+          posting: Annotated[str, typer.Option("--posting", help="Posting id (targets' best_posting_id).")],
+          fmt: Annotated[str, typer.Option("--format", help="md | json")] = "md", db: DbOption = None) -> None:
+    """The pitch kit for one scored posting: the customer's pain, end users, value, release notes, press release,
+    roadmap and fit with the market, every claim with its evidence."""
+    from pipelines.pitch import build_kit, kit_markdown
+
+    _check_format(fmt, ("md", "json"))
+    with insight_errors():
+        path = _existing_db(db)
+        person = load_profile(profile)
+        with reader(path) as con:
+            kit = build_kit(con, person, posting)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(kit, ensure_ascii=False, indent=1, default=str) + "\n")
+    else:
+        sys.stdout.write(kit_markdown(kit))
 
 
 def _print_written(written: list[tuple[Path, bool]]) -> None:
