@@ -329,20 +329,21 @@ class PitchKits:
         return {"cost": "compensation", "finding": finding, "evidence": evidence}
 
     def _opportunity(self, posting: dict, company: list[dict]) -> dict:
-        others = [p for p in company if p["is_open"] and p["fit_score"] is not None
-                  and p["posting_id"] != posting["posting_id"]]
-        better = sorted((p for p in others if (p["tier"], -p["fit_score"]) < (posting["tier"], -posting["fit_score"])),
-                        key=lambda p: (p["tier"], -p["fit_score"]))
+        others = sorted((p for p in company if p["is_open"] and p["fit_score"] is not None
+                         and p["posting_id"] != posting["posting_id"]), key=lambda p: (p["tier"], -p["fit_score"]))
+        better = [p for p in others if (p["tier"], -p["fit_score"]) < (posting["tier"], -posting["fit_score"])]
         if better:
             finding = (f"{better[0]['title']} at {posting['company']} fits you better ({better[0]['fit_score']:.0f} vs "
                        f"{posting['fit_score']:.0f}): apply to that one")
         elif others:
             finding = (f"the best fit of the {len(others) + 1} open {posting['company']} roles scored for you "
-                       f"(next: {max(others, key=lambda p: p['fit_score'])['title']})")
+                       f"(next: {others[0]['title']})")
         else:
             finding = f"the only open {posting['company']} role scored for you"
         return {"cost": "opportunity", "finding": finding,
-                "evidence": [_fact("warehouse", f"{p['title']}: fit {p['fit_score']:.0f}") for p in others[:4]]}
+                "evidence": [_fact("warehouse", f"{p['title']}: fit {p['fit_score']:.0f}"
+                                                + (" (breaks one of your preferences)" if p["tier"] else ""))
+                             for p in others[:3]]}
 
     def _risk(self, posting: dict, description: str, explanation: dict, matched: list[dict]) -> dict:
         lowers, raises = [], []
