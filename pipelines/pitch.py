@@ -27,12 +27,12 @@ import json
 import re
 import statistics
 from datetime import datetime, timezone
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import duckdb
 
 from models.profile import Profile, career, is_quantified, resume_bullets, seniority_from_title
-from models.roles import family_relation, person_families, title_roles
+from models.roles import person_families, title_roles
 from models.skills import SkillExtractor
 from pipelines.roadmap import skill_groups
 from warehouse import insights
@@ -89,14 +89,17 @@ class PitchKits:
         self.now = now or datetime.now(timezone.utc)
         self.bullets = resume_bullets(profile)
         self.families = person_families(profile.preferences.roles, profile.headline)
+        self._line_skills: dict[str, frozenset[str]] = {}
 
     @cached_property
     def resume_skills(self) -> set[str]:
         return {m.name for m in self.skills.extract(self.profile.resume)}
 
-    @lru_cache(maxsize=None)
     def line_skills(self, line: str) -> frozenset[str]:
-        return frozenset(m.name for m in self.skills.extract(line))
+        """The skills a line (of the resume or the posting) names, each line read once."""
+        if line not in self._line_skills:
+            self._line_skills[line] = frozenset(m.name for m in self.skills.extract(line))
+        return self._line_skills[line]
 
     def resume_lines_naming(self, skill: str) -> list[str]:
         return [line for line in self.profile.lines if skill in self.line_skills(line)]
@@ -125,7 +128,7 @@ class PitchKits:
                              f"`marketfit score --profile ...` (or scan with --profile) first")
         explanation = json.loads(posting["explanation"])
         description = posting["description"] or ""
-        company = [p for p in insights.company_postings(self.con, posting["company"], self.profile.name)]
+        company = insights.company_postings(self.con, posting["company"], self.profile.name)
         named = list(dict.fromkeys(m.name for m in self.skills.extract(description)))
         # requirement lines the scorer matched, kept only where both quotes are still verbatim
         matched = [m for m in explanation.get("matched", [])
@@ -443,7 +446,7 @@ class PitchKits:
                                 key=lambda w: (w["best_fit"], w["company"]))
         weak_families = sorted(({"family": f, **v} for f, v in by_family.items() if v["best_fit"] < WEAK_FIT),
                                key=lambda w: (w["best_fit"], w["family"]))
-        own = sorted(f for f in by_family if family_relation(self.families, title_roles(f)) == "same")
+        own = sorted(f for f in by_family if f in self.families)
         summary = (f"You do not fit {len(weak_companies)} of {len(by_company)} companies and "
                    f"{len(weak_families)} of {len(by_family)} role families: even their best open posting scores "
                    f"below {WEAK_FIT:.0f}" if weak_companies or weak_families else
