@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from pipelines import trends
 from pipelines.output import output_folder, replace_file
-from warehouse.db import reader
+from warehouse.db import reader, table_rows
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 PUBLIC_VIEWS = ("postings_current", "scan_log", "fit_ranked", "fit_companies", "postings_history",
@@ -31,12 +31,17 @@ PUBLIC_VIEWS = ("postings_current", "scan_log", "fit_ranked", "fit_companies", "
 EXPORT_FORMATS = ("parquet", "csv")
 TREND_WEEKS = 13
 SHOWN_TARGETS = 20
+SHOWN_POSTINGS = 12
 SHOWN_TITLE_CHARS = 120
+SHOWN_SENTENCE_CHARS = 300
 CHART_SKILLS = 5
 MIX_COMPANIES = 8
+FEW_DATED_POSTINGS = 30      # fewer dated postings in the trend window than this: the trends are tentative
 PALETTE = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#db2777")
 HIRE_COLOURS = {"bandwidth": "#2563eb", "expertise": "#ea580c", "unclassified": "#cbd5e1"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+_CUE = re.compile(r'^(bandwidth|expertise) cue: "(.+)"$')
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 class ReportError(ValueError):
@@ -53,10 +58,11 @@ class ReportData:
     unquantified: list[str]
     targets: list[dict]
     dropped: list[dict]
+    postings: list[dict]           # the best-fitting open postings, one card each
     roadmap: list[dict]
     rising: list[dict]
-    months: list[date]
-    shares: dict[str, list[float | None]]
+    demand: trends.DemandSeries
+    warnings: list[str]            # what the data could not support
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
@@ -69,41 +75,97 @@ def safe_url(url: str | None) -> str | None:
 
 
 def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = None) -> ReportData:
-    """Everything the report shows for one profile's week, read from the warehouse."""
+    """Everything the report shows for one profile's week, read from the warehouse's report macros."""
     if profile is None:
-        names = [n for n, in con.execute("SELECT profile FROM target_lists WHERE week = ? ORDER BY profile",
-                                         [week]).fetchall()]
+        names = [row["profile"] for row in table_rows(con, "report_profiles", week)]
         if len(names) > 1:
             raise ReportError(f"several profiles have a target list for the week of {week} ({', '.join(names)}): "
                               f"pass --profile")
         profile = names[0] if names else None
-    listed = con.execute("""SELECT as_of, person_pitch, pitch_reason, unquantified_bullets FROM target_lists
-                            WHERE week = ? AND profile = ?""", [week, profile]).fetchone() if profile else None
-    if listed is None:
+    listed = table_rows(con, "report_list", week, profile) if profile else []
+    if not listed:
         raise ReportError(f"no target list for the week of {week}: run `marketfit report --profile me.toml` "
                           f"(or `marketfit targets --profile me.toml --week {week}`)")
-    as_of, pitch, pitch_reason, unquantified = listed
-    cursor = con.execute("""
-        SELECT t.rank, t.company, t.score, t.open_roles, t.best_fit, t.hire_type_mix, t.change, t.reason,
-               t.pitch_notes, t.bandwidth_roles, t.expertise_roles, p.title AS best_title, p.url AS best_url
-        FROM target_companies t LEFT JOIN postings p ON p.posting_id = t.best_posting_id
-        WHERE t.week = ? AND t.profile = ? ORDER BY t.rank NULLS LAST, t.company""", [week, profile])
-    columns = [d[0] for d in cursor.description]
-    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows = table_rows(con, "report_targets", week, profile)
     for row in rows:
         row["pitch_notes"] = json.loads(row["pitch_notes"]) if row["pitch_notes"] else None
         row["best_url"] = safe_url(row["best_url"])
-    cursor = con.execute("""SELECT rank, skill, postings_moved, demand_share, growth_13w, return_score, examples
-                            FROM skill_roadmaps WHERE profile = ? ORDER BY rank""", [profile])
-    columns = [d[0] for d in cursor.description]
-    roadmap = [dict(zip(columns, row)) | {"examples": json.loads(row[-1])} for row in cursor.fetchall()]
+    lead_with = {row["best_posting_id"]: row["pitch_notes"]["lead_with"] for row in rows if row["pitch_notes"]}
+    roadmap = [row | {"examples": json.loads(row["examples"])} for row in table_rows(con, "report_roadmap", profile)]
     until = week + timedelta(days=7)
-    months, shares = trends.demand_chart(con, until, CHART_SKILLS)
+    demand = trends.demand_series(con, until, CHART_SKILLS)
     return ReportData(
-        profile=profile, week=week, as_of=as_of, pitch=pitch, pitch_reason=pitch_reason,
-        unquantified=json.loads(unquantified), targets=[r for r in rows if r["rank"] is not None],
-        dropped=[r for r in rows if r["rank"] is None], roadmap=roadmap,
-        rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=until), months=months, shares=shares)
+        profile=profile, week=week, as_of=listed[0]["as_of"], pitch=listed[0]["person_pitch"],
+        pitch_reason=listed[0]["pitch_reason"], unquantified=json.loads(listed[0]["unquantified_bullets"]),
+        targets=[r for r in rows if r["rank"] is not None], dropped=[r for r in rows if r["rank"] is None],
+        postings=[posting_card(row, lead_with.get(row["posting_id"]))
+                  for row in table_rows(con, "report_postings", profile, SHOWN_POSTINGS)],
+        roadmap=roadmap, rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=until), demand=demand,
+        warnings=data_warnings(table_rows(con, "report_data_limits", until, TREND_WEEKS)[0],
+                               table_rows(con, "report_failed_sources"), week))
+
+
+def posting_card(row: dict, lead_with: list[dict] | None) -> dict:
+    """One posting as its card shows it: place, remote, annual salary, the hire-type call with the sentence that
+    decided it (else its first piece of evidence), and the fit with its matched requirements, gaps and broken
+    preferences."""
+    evidence = json.loads(row["hire_evidence"] or "[]")
+    return {"posting_id": row["posting_id"], "company": row["company"], "title": row["title"],
+            "url": safe_url(row["url"]), "fit": row["fit_score"], "tier": row["tier"],
+            "place": place_text(row), "remote": row["remote"] or "remote or on-site not said",
+            "salary": salary_text(row["salary_min_annual"], row["salary_max_annual"], row["salary_currency"]),
+            "hire_type": row["hire_type"], "expertise_probability": row["expertise_probability"],
+            "deciding": deciding_sentence(row["description"], evidence, row["hire_type"]),
+            "evidence": evidence[0] if evidence else "no evidence stored for this call",
+            "matched": json.loads(row["matched"] or "[]"), "gaps": json.loads(row["gaps"] or "[]"),
+            "gates": json.loads(row["gates"] or "[]"), "title_only": row["confidence"] == "title only",
+            "lead_with": lead_with or []}
+
+
+def place_text(row: dict) -> str:
+    parts = [part for part in (row["city"], row["region"], row["country"]) if part]
+    return ", ".join(dict.fromkeys(parts)) or row["location"] or "place not given"
+
+
+def salary_text(low: float | None, high: float | None, currency: str | None) -> str:
+    """An annualised salary range, e.g. "USD 150,000–180,000 a year"; "not given" without one."""
+    if low is None and high is None:
+        return "not given"
+    figures = "–".join(dict.fromkeys(f"{value:,.0f}" for value in (low, high) if value is not None))
+    return f"{currency or '(currency not given)'} {figures} a year"
+
+
+def deciding_sentence(description: str | None, evidence: list[str], hire_type: str | None) -> str | None:
+    """The sentence of the description holding the cue phrase behind the hire-type call (a cue for the call's
+    side first); None when no cue phrase decided it."""
+    cues = [m for m in (_CUE.match(e) for e in evidence) if m]
+    cues.sort(key=lambda m: m.group(1) != hire_type)
+    for cue in cues:
+        phrase = cue.group(2).lower()
+        for sentence in _SENTENCE_END.split(description or ""):
+            if phrase in sentence.lower():
+                sentence = " ".join(sentence.split()).lstrip("-•* ")
+                return sentence if len(sentence) <= SHOWN_SENTENCE_CHARS else \
+                    sentence[:SHOWN_SENTENCE_CHARS - 1].rstrip() + "…"
+    return None
+
+
+def data_warnings(limits: dict, failed: list[dict], week: date) -> list[str]:
+    """What the data could not support: postings judged from the title only, too few dated postings for trends,
+    sources the latest scan could not read."""
+    warnings = []
+    if limits["title_only"]:
+        warnings.append(f"{limits['title_only']} of {limits['open_postings']} open postings have no description: "
+                        f"their hire type, skills and fit are judged from the title only.")
+    if limits["dated_recent"] < FEW_DATED_POSTINGS:
+        warnings.append(f"Only {limits['dated_recent']} dated postings in the {TREND_WEEKS} weeks to the week of "
+                        f"{week} (fewer than {FEW_DATED_POSTINGS}): the rising skills and the demand chart are "
+                        f"tentative.")
+    for source in failed:
+        warnings.append(f"The last scan (number {source['scan_id']}, {source['started_at']:%Y-%m-%d}) could not read "
+                        f"{source['company']} ({source['ats']} board {source['board']}): {source['status']}, "
+                        f"{source['error'] or 'no reason recorded'}; its postings may be out of date.")
+    return warnings
 
 
 def write_report(db: Path, week: date, out_dir: Path, profile: str | None = None) -> list[tuple[Path, bool]]:
@@ -135,9 +197,9 @@ def render_html(data: ReportData) -> str:
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         data=data, shown=data.targets[:SHOWN_TARGETS],
-        noted=[t for t in data.targets if t["pitch_notes"]],
-        rising_chart=rising_chart(data.rising), share_chart=share_chart(data.months, data.shares),
-        mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), percent=_percent, signed=_signed,
+        rising_chart=rising_chart(data.rising), share_chart=share_chart(data.demand),
+        mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), roadmap_chart=roadmap_chart(data.roadmap),
+        percent=_percent, signed=_signed, trend_weeks=TREND_WEEKS,
         roadmap_note=nothing_moved([r["postings_moved"] for r in data.roadmap]))
 
 
@@ -167,34 +229,47 @@ def markdown_text(text: object) -> str:
 def render_markdown(data: ReportData) -> str:
     md = markdown_text
     lines = [f"# Where {md(data.profile)} fits: week of {data.week}", "",
-             f"Your pitch: **{data.pitch}**: {md(data.pitch_reason)}.", "", "## Target companies", "",
-             "| # | company | score | best role | fit | open roles | hire types | change | why |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"Your pitch: **{data.pitch}**: {md(data.pitch_reason)}.", ""]
+    if data.warnings:
+        lines += ["> **What this data cannot support**", ">"] + [f"> - {md(w)}" for w in data.warnings] + [""]
+    lines += ["## Best-fitting postings", ""]
+    for n, c in enumerate(data.postings, 1):
+        lines += [f"### {n}. {md(shown_title(c['title']))}, {md(c['company'])}: fit {c['fit']:.0f}", "",
+                  f"- {md(c['place'])} · {md(c['remote'])} · salary: {md(c['salary'])}"
+                  + (f" · [posting]({c['url']})" if c["url"] else ""),
+                  f"- hire type: {c['hire_type'] or 'not judged'}"
+                  + (f" ({c['expertise_probability']:.0%} expertise)" if c["expertise_probability"] is not None
+                     else "")
+                  + (f': "{md(c["deciding"])}"' if c["deciding"] else f": {md(c['evidence'])}")]
+        lines += [f"- matches: {md(m['requirement'])} ← {md(m['resume_line'])}" for m in c["matched"][:3]]
+        lines += [f"- gaps: {md(', '.join(c['gaps']))}"] if c["gaps"] else []
+        lines += [f"- breaks: {md(g)}" for g in c["gates"]]
+        lines += [f"- lead with: {md(b['bullet'])}" + ("" if b["quantified"] else " **(add a number)**")
+                  for b in c["lead_with"]]
+        lines.append("")
+    lines += ["## Target companies", "",
+              "| # | company | score | best role | fit | open roles | hire types | change | why |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for t in data.targets[:SHOWN_TARGETS]:
         lines.append(f"| {t['rank']} | {md(t['company'])} | {t['score']:.1f} | {md(shown_title(t['best_title']))} | "
                      f"{t['best_fit']:.0f} | {t['open_roles']} | {md(t['hire_type_mix'])} | {t['change']} | "
                      f"{md(t['reason'])} |")
     for t in data.dropped:
         lines.append(f"| - | {md(t['company'])} | | | | {t['open_roles']} | | dropped | {md(t['reason'])} |")
-    lines += ["", "## Pitch notes", ""]
-    for t in (t for t in data.targets if t["pitch_notes"]):
-        notes = t["pitch_notes"]
-        lines += [f"### {t['rank']}. {md(t['company'])}: {md(shown_title(notes['title']))} (fit {notes['fit']:.0f})", "",
-                  md(notes["advice"]), ""]
-        lines += [f"- Lead with: {md(b['bullet'])}" + ("" if b["quantified"] else " **(add a number)**")
-                  + f" (answers: {md(b['answers'])})" for b in notes["lead_with"]] \
-            or ["No resume bullet matched this posting's requirements closely."]
-        lines.append("")
-    lines += [f"## Rising skills (last {TREND_WEEKS} weeks vs the {TREND_WEEKS} before)", "",
-              "| skill | trend | share before | share now | postings now |", "|---|---|---|---|---|"]
-    lines += [f"| {md(r['skill'])} | {r['trend']} | {_percent(r['prior_share'])} | {_percent(r['recent_share'])} | "
-              f"{r['recent_postings']} |" for r in data.rising]
-    if data.months:
-        lines += ["", "## Share of postings by month", "",
-                  "| skill | " + " | ".join(m.strftime("%Y-%m") for m in data.months) + " |",
-                  "|---|" + "---|" * len(data.months)]
+    lines += ["", f"## Rising skills (last {TREND_WEEKS} weeks vs the {TREND_WEEKS} before)", ""]
+    if data.rising:
+        lines += ["| skill | trend | share before | share now | postings now |", "|---|---|---|---|---|"]
+        lines += [f"| {md(r['skill'])} | {r['trend']} | {_percent(r['prior_share'])} | {_percent(r['recent_share'])} "
+                  f"| {r['recent_postings']} |" for r in data.rising]
+    else:
+        lines.append("No skill has risen above the floor in this window yet.")
+    demand = data.demand
+    if demand.periods:
+        lines += ["", f"## Share of postings naming each top skill, {demand.why}", "",
+                  "| skill | " + " | ".join(period_label(p, demand.grain) for p in demand.periods) + " |",
+                  "|---|" + "---|" * len(demand.periods)]
         lines += [f"| {md(skill)} | " + " | ".join(_percent(v) for v in values) + " |"
-                  for skill, values in data.shares.items()]
+                  for skill, values in demand.shares.items()]
     lines += ["", "## Skill-gap roadmap", ""]
     note = nothing_moved([r["postings_moved"] for r in data.roadmap])
     lines += [note, ""] if note else []
@@ -210,6 +285,10 @@ def render_markdown(data: ReportData) -> str:
     lines += ["", f"_Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by marketfit from postings open on "
                   f"{data.as_of:%Y-%m-%d}._", ""]
     return "\n".join(lines)
+
+
+def period_label(period: date, grain: str) -> str:
+    return f"{period:%d %b}" if grain == "week" else f"{period:%b %Y}"
 
 
 def _percent(value: float | None) -> str:
@@ -245,29 +324,30 @@ def rising_chart(rows: list[dict]) -> Markup:
     return _svg(label_w + bar_w + 150, height, "Rising skills: share of postings, earlier vs recent window", parts)
 
 
-def share_chart(months: list[date], shares: dict[str, list[float | None]]) -> Markup:
-    """One line per skill: its share of the month's postings (None: no postings that month)."""
-    if not months or not shares:
+def share_chart(demand: trends.DemandSeries) -> Markup:
+    """One line per skill: its share of the week's or month's postings (None: no postings in that period)."""
+    if not demand.periods or not demand.shares:
         return _empty_chart("No dated posting read for skills before this week.")
+    periods, shares = demand.periods, demand.shares
     left, top, plot_w, plot_h = 48, 34, 720, 240
     peak = max((v for values in shares.values() for v in values if v is not None), default=0.0) or 0.1
     ceiling = _nice_ceiling(peak)
-    step = plot_w / max(1, len(months) - 1)
-    x_of = (lambda i: left + i * step) if len(months) > 1 else (lambda i: left + plot_w / 2)
+    step = plot_w / max(1, len(periods) - 1)
+    x_of = (lambda i: left + i * step) if len(periods) > 1 else (lambda i: left + plot_w / 2)
     parts = [_legend([(skill, PALETTE[i % len(PALETTE)]) for i, skill in enumerate(shares)], "", left)]
     for k in range(5):
         value = ceiling * k / 4
         y = top + plot_h - plot_h * k / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="grid"/>'
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{_percent(value)}</text>')
-    for i, month in enumerate(months):
+    for i, period in enumerate(periods):
         parts.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" class="axis">'
-                     f'{month:%b %Y}</text>')
+                     f'{period_label(period, demand.grain)}</text>')
     for n, (skill, values) in enumerate(shares.items()):
         colour = PALETTE[n % len(PALETTE)]
         points = [(x_of(i), top + plot_h - plot_h * v / ceiling, v) for i, v in enumerate(values) if v is not None]
         segment: list[str] = []
-        for i, v in enumerate(values + [None]):   # a month with no postings at all breaks the line
+        for i, v in enumerate(values + [None]):   # a period with no postings at all breaks the line
             if v is not None:
                 segment.append(f"{x_of(i):.1f},{top + plot_h - plot_h * v / ceiling:.1f}")
             elif segment:
@@ -277,7 +357,32 @@ def share_chart(months: list[date], shares: dict[str, list[float | None]]) -> Ma
                 segment = []
         parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{html.escape(skill)}: '
                   f'{_percent(v)}</title></circle>' for x, y, v in points]
-    return _svg(left + plot_w + 40, top + plot_h + 30, "Share of postings naming each top skill, by month", parts)
+    return _svg(left + plot_w + 40, top + plot_h + 30,
+                f"Share of postings naming each top skill, by {demand.grain}", parts)
+
+
+def roadmap_chart(roadmap: list[dict]) -> Markup:
+    """A bar per missing skill: the postings it moves up a fit band, or (when none moves any) its share of
+    demand, which then ranks the roadmap."""
+    if not roadmap:
+        return _empty_chart("No roadmap stored.")
+    moved = any(r["postings_moved"] for r in roadmap)
+    value_of = (lambda r: r["postings_moved"]) if moved else (lambda r: r["demand_share"] or 0.0)
+    label_w, bar_w, row_h, top = 170, 420, 28, 30
+    widest = max(value_of(r) for r in roadmap) or 1
+    legend = "postings moved up a fit band" if moved else "share of postings asking for it"
+    parts = [_legend([(legend, PALETTE[2])], "", 0)]
+    for i, r in enumerate(roadmap):
+        y = top + i * row_h
+        width = value_of(r) / widest * bar_w
+        shown = (f"{r['postings_moved']} moved · asked by {_percent(r['demand_share'])}" if moved
+                 else f"asked by {_percent(r['demand_share'])}")
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="label">'
+                     f'{html.escape(isolated(r["skill"]))}</text>'
+                     f'<rect x="{label_w}" y="{y + 2}" width="{max(width, 1):.1f}" height="18" rx="2" '
+                     f'fill="{PALETTE[2]}"/>'
+                     f'<text x="{label_w + max(width, 1) + 6:.1f}" y="{y + 15}" class="value">{shown}</text>')
+    return _svg(label_w + bar_w + 200, top + row_h * len(roadmap) + 6, f"Skill-gap roadmap: {legend}", parts)
 
 
 def mix_chart(targets: list[dict]) -> Markup:

@@ -7,15 +7,18 @@ left out (NULL) below a floor of mentions so that one or two postings never make
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import reader
+from warehouse.db import reader, table_rows
 
 SEGMENT_KINDS = ("role", "remote", "country")
 DEFAULT_FLOOR = 5
+WEEKLY_SPAN, WEEKLY_FLOOR, WEEKLY_ENOUGH = 13, 5, 8   # see demand_series
+MONTHLY_SPAN = 12
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -53,49 +56,77 @@ def top_skills(con: duckdb.DuckDBPyConnection, weeks: int = 13, limit: int = 5,
                                             [weeks, until_week, limit]).fetchall()]
 
 
-def chart_months(con: duckdb.DuckDBPyConnection, until: date | None = None, months: int = 12) -> list[date]:
-    """The last ``months`` calendar months up to the latest dated posting before ``until`` (none: [])."""
-    last, = con.execute("SELECT max(listed_on) FROM skill_postings WHERE ? IS NULL OR listed_on < ?",
-                        [until, until]).fetchone()
-    if last is None:
+def chart_periods(con: duckdb.DuckDBPyConnection, grain: str, until: date | None = None,
+                  count: int = 12) -> list[date]:
+    """The last ``count`` weeks or months (``grain``) up to the latest one with a dated posting before ``until``,
+    gaps included (none dated: [])."""
+    dated = [r["period"] for r in table_rows(con, "dated_postings_by", grain) if until is None or r["period"] < until]
+    if not dated:
         return []
-    first, = con.execute("SELECT min(listed_on) FROM skill_postings").fetchone()
-    index = [date(last.year, last.month, 1)]
-    while len(index) < months and index[0] > date(first.year, first.month, 1):
-        previous = index[0] - timedelta(days=1)
-        index.insert(0, date(previous.year, previous.month, 1))
+    index = [dated[-1]]
+    while len(index) < count and index[0] > dated[0]:
+        index.insert(0, _period_before(index[0], grain))
     return index
 
 
-def demand_chart(con: duckdb.DuckDBPyConnection, until: date | None = None, skills: int = 5,
-                 months: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
-    """The ``skills`` most-named skills over the months ``chart_months`` picks, and their monthly shares: the
-    chart always draws from the months skill_demand_monthly holds, however old the latest posting is."""
-    index = chart_months(con, until, months)
-    top = [skill for skill, in con.execute("""
-        SELECT skill FROM skill_demand_monthly WHERE month BETWEEN ? AND ?
-        GROUP BY skill ORDER BY sum(postings) DESC, skill LIMIT ?""", [index[0], index[-1], skills]).fetchall()
-           ] if index else []
-    return share_over_time(con, top, until, months)
+def _period_before(period: date, grain: str) -> date:
+    if grain == "week":
+        return period - timedelta(days=7)
+    previous = period - timedelta(days=1)
+    return date(previous.year, previous.month, 1)
+
+
+def demand_chart(con: duckdb.DuckDBPyConnection, until: date | None = None, skills: int = 5, grain: str = "month",
+                 periods: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
+    """The ``skills`` most-named skills over the periods ``chart_periods`` picks, and their shares: the chart
+    always draws from the periods skill_demand_by holds, however old the latest posting is."""
+    index = set(chart_periods(con, grain, until, periods))
+    named: dict[str, int] = {}
+    for row in table_rows(con, "skill_demand_by", grain):
+        if row["period"] in index:
+            named[row["skill"]] = named.get(row["skill"], 0) + row["postings"]
+    top = sorted(named, key=lambda skill: (-named[skill], skill))[:skills]
+    return share_over_time(con, top, until, periods, grain)
 
 
 def share_over_time(con: duckdb.DuckDBPyConnection, skills: list[str], until: date | None = None,
-                    months: int = 12) -> tuple[list[date], dict[str, list[float | None]]]:
-    """Monthly share of each skill over the last ``months`` calendar months with postings before ``until``:
-    0 where the skill was not named, None for a month with no postings at all."""
-    index = chart_months(con, until, months)
+                    periods: int = 12, grain: str = "month") -> tuple[list[date], dict[str, list[float | None]]]:
+    """Share of each skill over the last ``periods`` weeks or months with postings before ``until``:
+    0 where the skill was not named, None for a period with no postings at all."""
+    index = chart_periods(con, grain, until, periods)
     if not index:
         return [], {skill: [] for skill in skills}
-    dated = {m for m, in con.execute(
-        "SELECT DISTINCT date_trunc('month', listed_on)::DATE FROM skill_postings").fetchall()}
-    shares = {skill: [0.0 if m in dated else None for m in index] for skill in skills}
-    position = {m: i for i, m in enumerate(index)}
-    for month, skill, share in con.execute(
-            "SELECT month, skill, share FROM skill_demand_monthly WHERE skill IN (SELECT unnest(?))",
-            [skills]).fetchall():
-        if month in position:
-            shares[skill][position[month]] = share
+    dated = {r["period"] for r in table_rows(con, "dated_postings_by", grain)}
+    shares = {skill: [0.0 if p in dated else None for p in index] for skill in skills}
+    position = {p: i for i, p in enumerate(index)}
+    for row in table_rows(con, "skill_demand_by", grain):
+        if row["skill"] in shares and row["period"] in position:
+            shares[row["skill"]][position[row["period"]]] = row["share"]
     return index, shares
+
+
+@dataclass
+class DemandSeries:
+    grain: str                                  # "week" or "month"
+    periods: list[date]
+    shares: dict[str, list[float | None]]
+    why: str                                    # which grain, and the counts that chose it
+
+
+def demand_series(con: duckdb.DuckDBPyConnection, until: date | None = None, skills: int = 5) -> DemandSeries:
+    """The top skills' shares by week when the last WEEKLY_SPAN weeks are thick enough (at least WEEKLY_ENOUGH of
+    them hold WEEKLY_FLOOR dated postings), else by month: a weekly line over two postings a week is noise."""
+    weeks = chart_periods(con, "week", until, WEEKLY_SPAN)
+    counts = {r["period"]: r["postings"] for r in table_rows(con, "dated_postings_by", "week")}
+    thick = sum(counts.get(week, 0) >= WEEKLY_FLOOR for week in weeks)
+    if thick >= WEEKLY_ENOUGH:
+        periods, shares = demand_chart(con, until, skills, "week", WEEKLY_SPAN)
+        return DemandSeries("week", periods, shares, f"by week: {thick} of the last {WEEKLY_SPAN} weeks hold "
+                                                     f"{WEEKLY_FLOOR} or more dated postings")
+    periods, shares = demand_chart(con, until, skills, "month", MONTHLY_SPAN)
+    return DemandSeries("month", periods, shares,
+                        f"by month: too few dated postings for weekly lines ({thick} of the last {WEEKLY_SPAN} weeks "
+                        f"hold {WEEKLY_FLOOR} or more; {WEEKLY_ENOUGH} needed)")
 
 
 def skill_lift(con: duckdb.DuckDBPyConnection, kind: str, segment: str | None = None, min_postings: int = 3,

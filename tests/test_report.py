@@ -22,7 +22,8 @@ from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
 from pipelines.embed import embed_postings, embed_texts
 from pipelines.fit import score_profile
-from pipelines.report import PUBLIC_VIEWS, ReportError, export_views, gather, markdown_text, safe_url, write_report
+from pipelines.report import (PUBLIC_VIEWS, ReportError, deciding_sentence, export_views, gather, markdown_text,
+                              safe_url, salary_text, write_report)
 from pipelines.roadmap import build_roadmap, fit_band
 from pipelines.skills import extract_posting_skills
 from pipelines.targets import build_targets
@@ -183,7 +184,7 @@ def test_report_shows_targets_charts_roadmap_and_pitch_notes(report, market):
     page, markdown = report
     for company in ("Northwind", "Kestrel", "Lumen", "Evil Corp"):
         assert company in page and company in markdown
-    assert page.count("<svg") == 3 and "<polyline" in page
+    assert page.count("<svg") == 4 and "<polyline" in page
     assert 'id="roadmap"' in page and "Kubernetes" in page and "Lead with" in page
     assert "Closing Co" in page and "dropped" in page
     with reader(market[0]) as con:
@@ -261,7 +262,7 @@ def test_cli_report_trends_roadmap_and_export(market, tmp_path):
     rebuilt = marketfit("report", "--profile", str(market[1]), "--week", "2026-03-31", "-o", str(tmp_path / "p"),
                         env_db=db)
     assert "note:" not in rebuilt.stderr and (tmp_path / "p" / "report-jordan-2026-03-30.html").read_text(
-        encoding="utf-8").count('<svg') == 3
+        encoding="utf-8").count('<svg') == 4
     assert stored_roadmap(db)[0]["skill"] == "Kubernetes"
     roadmap = json.loads(marketfit("roadmap", "--profile", str(market[1]), "--format", "json", env_db=db).stdout)
     assert roadmap[0]["skill"] == "Kubernetes" and roadmap[0]["examples"][0]["fit_after"] > 0
@@ -353,3 +354,100 @@ def test_a_roadmap_where_nothing_moved_says_so(market, report, tmp_path):
     assert f'<p class="note">{note}</p>' in html_path.read_text(encoding="utf-8")
     assert "## Skill-gap roadmap\n\nNo missing skill moves any of the best-fitting postings up a fit band" in \
         markdown_path.read_text(encoding="utf-8")
+
+
+# --- issue 16: a report worth opening ---
+def test_report_shows_the_best_postings_several_per_company_as_cards(report, market):
+    page, markdown = report
+    with reader(market[0]) as con:
+        best = con.execute("SELECT company, title, fit_score, explanation->'$.gaps' FROM fit_ranked "
+                           "WHERE profile = 'jordan' ORDER BY tier, fit_score DESC, posting_id LIMIT 12").fetchall()
+    companies = [company for company, _, _, _ in best]
+    assert max(companies.count(c) for c in companies) >= 2          # not one role per company
+    cards = page.split('<article class="card posting"')[1:]
+    assert len(cards) == len(best)
+    for card, (company, title, fit, gaps) in zip(cards, best):
+        assert f"<bdi>{company}</bdi>" in card and f"{fit:.0f}</span>" in card
+        assert "remote" in card and "salary: not given" in card   # the seeded postings name no salary
+        assert "bandwidth hire" in card or "expertise hire" in card
+        for gap in json.loads(gaps):
+            assert f'<span class="chip gap">{gap}</span>' in card
+    assert "Matches" in page and "your line:" in page
+    assert markdown.count("\n### ") >= len(best) and "- gaps: Kubernetes" in markdown
+
+
+def test_posting_card_place_salary_hire_sentence_and_broken_preference(market, tmp_path, embedder):
+    """A posting with a city, an annual salary, a founding-hire sentence and a broken preference shows each."""
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(market[0].read_bytes())
+    founding = ("About the role\nWe are a small payments team in Lisbon. You will be our founding platform engineer "
+                "and set up how we run services. We pay well.\n\nRequirements:\n- Python and PostgreSQL\n")
+    model = HireTypeModel.load()
+    call = model.predict([f"Platform Engineer\n\n{founding}"], embedder.encode([founding]))[0]
+    with writer(db) as con:
+        pid = con.execute("SELECT posting_id FROM fit_ranked WHERE profile = 'jordan' AND company = 'Northwind' "
+                          "ORDER BY fit_score DESC LIMIT 1").fetchone()[0]
+        con.execute("""UPDATE postings SET city = 'Lisbon', country = 'Portugal', salary_min_annual = 90000,
+                       salary_max_annual = 120000, salary_currency = 'EUR', description = ? WHERE posting_id = ?""",
+                    [founding, pid])
+        con.execute("UPDATE hire_types SET hire_type = ?, expertise_probability = ?, evidence = ? WHERE posting_id = ?",
+                    [call.hire_type, call.expertise_probability, json.dumps(call.evidence), pid])
+        con.execute("""UPDATE fit_scores SET explanation = json_merge_patch(explanation,
+                       '{"gates": ["on-site in Lisbon, you asked for remote (soft: costs points)"]}')
+                       WHERE posting_id = ?""", [pid])
+    (html_path, _), (markdown_path, _) = write_report(db, WEEK, tmp_path / "out")
+    card = html_path.read_text(encoding="utf-8").split(f'id="posting-{pid}"')[1].split("</article>")[0]
+    assert "Lisbon, Portugal" in card and "salary: EUR 90,000–120,000 a year" in card
+    assert "“<bdi>You will be our founding platform engineer and set up how we run services.</bdi>”" in card
+    assert "Breaks: on-site in Lisbon, you asked for remote (soft: costs points)" in card
+    markdown = markdown_path.read_text(encoding="utf-8")
+    assert '"You will be our founding platform engineer and set up how we run services."' in markdown
+    assert "Lisbon, Portugal" in markdown and "- breaks: on-site in Lisbon" in markdown
+
+
+def test_deciding_sentence_prefers_a_cue_for_the_call_and_falls_back_to_none():
+    text = "We are growing fast.\nJoin a new team we are building from scratch! You ship weekly."
+    evidence = ['bandwidth cue: "growing fast"', 'expertise cue: "new team"']
+    assert deciding_sentence(text, evidence, "expertise") == "Join a new team we are building from scratch!"
+    assert deciding_sentence(text, evidence, "bandwidth") == "We are growing fast."
+    assert deciding_sentence(text, ["no cue phrase; call made from the posting's overall wording (embedding)"],
+                             "bandwidth") is None
+    assert salary_text(150000, 150000, "USD") == "USD 150,000 a year" and salary_text(None, None, None) == "not given"
+
+
+def test_warning_box_names_title_only_postings_few_dated_postings_and_failed_sources(market, report, tmp_path):
+    page, _ = report
+    assert "Only 15 dated postings in the 13 weeks" in page            # the seeded market is thin
+    assert "have no description" not in page and "could not read" not in page
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(market[0].read_bytes())
+    with writer(db) as con:
+        con.execute("UPDATE postings SET description = '' WHERE company = 'Lumen'")
+        con.execute("INSERT INTO scans (scan_id, started_at, finished_at, origin) "
+                    "VALUES (2, '2026-04-06 08:00:00+00', '2026-04-06 08:01:00+00', 'sources.toml')")
+        con.execute("INSERT INTO scan_sources (scan_id, company, ats, board, url, status, items, rejected, error) "
+                    "VALUES (2, 'Gone Ltd', 'lever', 'gone', 'https://api.lever.co/v0/postings/gone', 'failed', 0, 0, "
+                    "'HTTP 404 Not Found'), (2, 'Northwind', 'greenhouse', 'northwind', NULL, 'ok', 5, 0, NULL)")
+    (html_path, _), (markdown_path, _) = write_report(db, WEEK, tmp_path / "out")
+    page, markdown = html_path.read_text(encoding="utf-8"), markdown_path.read_text(encoding="utf-8")
+    box = page.split('<aside class="warnings" id="warnings">')[1].split("</aside>")[0]
+    assert "2 of 14 open postings have no description: their hire type, skills and fit are judged from the title " \
+           "only." in box
+    assert "could not read Gone Ltd (lever board gone): failed, HTTP 404 Not Found" in box
+    assert "Northwind" not in box
+    assert "> - The last scan (number 2, 2026-04-06) could not read Gone Ltd" in markdown
+
+
+def test_report_charts_read_the_demand_views_and_say_which_grain(market, report):
+    page, markdown = report
+    with reader(market[0]) as con:
+        monthly = {(month, skill): share for month, skill, share in
+                   con.execute("SELECT month, skill, share FROM skill_demand_monthly").fetchall()}
+        data = gather(con, WEEK)
+    assert data.demand.grain == "month" and data.demand.periods
+    for skill, values in data.demand.shares.items():
+        for month, value in zip(data.demand.periods, values):
+            assert value == monthly.get((month, skill), 0.0 if value is not None else None)
+    assert "by month: too few dated postings for weekly lines" in page
+    assert "## Share of postings naming each top skill, by month" in markdown
+    assert 'aria-label="Skill-gap roadmap: postings moved up a fit band"' in page

@@ -87,7 +87,7 @@ def test_share_over_time_leaves_months_without_postings_empty(monthly):
         Postings(con, first=100).add("Theta", "Rust Engineer", "2026-04-02T09:00:00+00:00", ("Rust",))
     with reader(monthly) as con:
         months, shares = trends.share_over_time(con, ["Python", "Rust"])
-        last_two, _ = trends.share_over_time(con, ["Rust"], until=date(2026, 3, 1), months=2)
+        last_two, _ = trends.share_over_time(con, ["Rust"], until=date(2026, 3, 1), periods=2)
     assert months == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
     assert shares == {"Python": [0.5, 0.5, None, 0.0], "Rust": [0.0, 0.5, None, 1.0]}
     assert last_two == [date(2026, 1, 1), date(2026, 2, 1)]

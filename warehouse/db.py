@@ -178,6 +178,16 @@ def reader(db: Path, wait_s: float | None = None, memory_limit: str | None = Non
         con.close()
 
 
+def table_rows(con: duckdb.DuckDBPyConnection, macro: str, *arguments: object) -> list[dict]:
+    """Every row of a table macro in warehouse/views (``macro`` is its name, checked), as dicts: how code outside
+    the warehouse reads a read model without writing SQL."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", macro):
+        raise ValueError(f"not a macro name: {macro!r}")
+    cursor = con.execute(f"SELECT * FROM {macro}({', '.join('?' * len(arguments))})", list(arguments))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
 def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 

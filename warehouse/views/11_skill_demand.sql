@@ -18,22 +18,22 @@ CREATE OR REPLACE VIEW skill_mentions AS
 SELECT DISTINCT sp.company, sp.content_hash, sp.listed_on, s.skill
 FROM skill_postings sp JOIN posting_skills s USING (content_hash);
 
--- share = postings that month naming the skill / all postings that month.
-CREATE OR REPLACE VIEW skill_demand_monthly AS
-WITH totals AS (SELECT date_trunc('month', listed_on)::DATE AS month, count(*) AS total
-                FROM skill_postings GROUP BY 1),
-     named AS (SELECT date_trunc('month', listed_on)::DATE AS month, skill, count(*) AS postings
-               FROM skill_mentions GROUP BY 1, 2)
-SELECT month, skill, postings::INTEGER AS postings, postings / total AS share, total::INTEGER AS total_postings
-FROM named JOIN totals USING (month)
-ORDER BY month, postings DESC, skill;
+-- Skill demand by calendar period: grain 'week' (ISO weeks, from Monday) or 'month'.
+-- share = postings that period naming the skill / all postings that period.
+CREATE OR REPLACE MACRO dated_postings_by(grain) AS TABLE
+SELECT date_trunc(grain, listed_on)::DATE AS period, count(*)::INTEGER AS postings
+FROM skill_postings GROUP BY 1 ORDER BY 1;
 
--- The same by ISO week (weeks start on Monday).
-CREATE OR REPLACE VIEW skill_demand_weekly AS
-WITH totals AS (SELECT date_trunc('week', listed_on)::DATE AS week, count(*) AS total
-                FROM skill_postings GROUP BY 1),
-     named AS (SELECT date_trunc('week', listed_on)::DATE AS week, skill, count(*) AS postings
+CREATE OR REPLACE MACRO skill_demand_by(grain) AS TABLE
+WITH named AS (SELECT date_trunc(grain, listed_on)::DATE AS period, skill, count(*) AS postings
                FROM skill_mentions GROUP BY 1, 2)
-SELECT week, skill, postings::INTEGER AS postings, postings / total AS share, total::INTEGER AS total_postings
-FROM named JOIN totals USING (week)
-ORDER BY week, postings DESC, skill;
+SELECT n.period, n.skill, n.postings::INTEGER AS postings, n.postings / t.postings AS share,
+       t.postings AS total_postings
+FROM named n JOIN dated_postings_by(grain) t USING (period)
+ORDER BY n.period, n.postings DESC, n.skill;
+
+CREATE OR REPLACE VIEW skill_demand_monthly AS
+SELECT period AS month, skill, postings, share, total_postings FROM skill_demand_by('month');
+
+CREATE OR REPLACE VIEW skill_demand_weekly AS
+SELECT period AS week, skill, postings, share, total_postings FROM skill_demand_by('week');
