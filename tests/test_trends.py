@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -191,3 +191,28 @@ def test_report_chart_reads_the_months_skill_demand_monthly_holds(windows):
     for skill, values in data.shares.items():
         assert values == [monthly.get((month, skill), 0.0) for month in data.months]
     assert "No dated" not in report.share_chart(data.months, data.shares)
+
+
+def test_demand_series_draws_weekly_lines_only_when_the_weeks_are_thick_enough(db):
+    """issue 16: 13 weeks of 6 dated postings each chart by week; thin down 6 of them and the chart goes monthly,
+    saying why."""
+    with writer(db) as con:
+        p = Postings(con)
+        for week in range(13):
+            monday = date(2026, 1, 5) + timedelta(days=7 * week)
+            for n in range(6):
+                p.add(f"Co{n}", "Engineer", f"{monday + timedelta(days=n % 5)}T09:00:00+00:00",
+                      ("Python",) if n < 3 + week % 3 else ("Go",))
+    until = date(2026, 4, 6)
+    with reader(db) as con:
+        weekly = trends.demand_series(con, until, skills=2)
+    assert weekly.grain == "week" and len(weekly.periods) == 13 and weekly.periods[0] == date(2026, 1, 5)
+    assert weekly.shares["Python"][:3] == [0.5, 4 / 6, 5 / 6]
+    assert weekly.why == "by week: 13 of the last 13 weeks hold 5 or more dated postings"
+    with writer(db) as con:
+        con.execute("DELETE FROM postings WHERE company IN ('Co0', 'Co1') AND posted_at >= '2026-02-16'")
+    with reader(db) as con:
+        monthly = trends.demand_series(con, until, skills=2)
+    assert monthly.grain == "month" and monthly.periods == [date(2026, m, 1) for m in (1, 2, 3, 4)]
+    assert monthly.why == ("by month: too few dated postings for weekly lines (6 of the last 13 weeks hold 5 or more; "
+                           "8 needed)")
