@@ -31,7 +31,8 @@ PUBLIC_VIEWS = ("postings_current", "scan_log", "fit_ranked", "fit_companies", "
 EXPORT_FORMATS = ("parquet", "csv")
 TREND_WEEKS = 13
 SHOWN_TARGETS = 20
-SHOWN_POSTINGS = 12
+SHOWN_POSTINGS = 9
+SHOWN_MATCHES = 2            # matched requirements per posting card
 SHOWN_TITLE_CHARS = 120
 SHOWN_SENTENCE_CHARS = 300
 CHART_SKILLS = 5
@@ -61,6 +62,7 @@ class ReportData:
     postings: list[dict]           # the best-fitting open postings, one card each
     roadmap: list[dict]
     rising: list[dict]
+    trend_until: date              # the rising-skills window ends here: the report's week, or the latest dated one
     demand: trends.DemandSeries
     warnings: list[str]            # what the data could not support
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -93,6 +95,8 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
     lead_with = {row["best_posting_id"]: row["pitch_notes"]["lead_with"] for row in rows if row["pitch_notes"]}
     roadmap = [row | {"examples": json.loads(row["examples"])} for row in table_rows(con, "report_roadmap", profile)]
     until = week + timedelta(days=7)
+    latest = trends.chart_periods(con, "week", until, 1)   # rising skills: the weeks up to the latest dated one
+    trend_until = min(until, latest[0] + timedelta(days=7)) if latest else until
     demand = trends.demand_series(con, until, CHART_SKILLS)
     return ReportData(
         profile=profile, week=week, as_of=listed[0]["as_of"], pitch=listed[0]["person_pitch"],
@@ -100,9 +104,10 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
         targets=[r for r in rows if r["rank"] is not None], dropped=[r for r in rows if r["rank"] is None],
         postings=[posting_card(row, lead_with.get(row["posting_id"]))
                   for row in table_rows(con, "report_postings", profile, SHOWN_POSTINGS)],
-        roadmap=roadmap, rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=until), demand=demand,
-        warnings=data_warnings(table_rows(con, "report_data_limits", until, TREND_WEEKS)[0],
-                               table_rows(con, "report_failed_sources"), week))
+        roadmap=roadmap, rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=trend_until),
+        trend_until=trend_until, demand=demand,
+        warnings=data_warnings(table_rows(con, "report_data_limits", trend_until, TREND_WEEKS)[0],
+                               table_rows(con, "report_failed_sources"), trend_until, until))
 
 
 def posting_card(row: dict, lead_with: list[dict] | None) -> dict:
@@ -150,17 +155,20 @@ def deciding_sentence(description: str | None, evidence: list[str], hire_type: s
     return None
 
 
-def data_warnings(limits: dict, failed: list[dict], week: date) -> list[str]:
+def data_warnings(limits: dict, failed: list[dict], trend_until: date, until: date) -> list[str]:
     """What the data could not support: postings judged from the title only, too few dated postings for trends,
     sources the latest scan could not read."""
     warnings = []
     if limits["title_only"]:
         warnings.append(f"{limits['title_only']} of {limits['open_postings']} open postings have no description: "
                         f"their hire type, skills and fit are judged from the title only.")
+    if trend_until < until:
+        warnings.append(f"No posting is dated after {trend_until - timedelta(days=1)}: the rising skills compare the "
+                        f"{TREND_WEEKS} weeks up to then with the {TREND_WEEKS} before.")
     if limits["dated_recent"] < FEW_DATED_POSTINGS:
-        warnings.append(f"Only {limits['dated_recent']} dated postings in the {TREND_WEEKS} weeks to the week of "
-                        f"{week} (fewer than {FEW_DATED_POSTINGS}): the rising skills and the demand chart are "
-                        f"tentative.")
+        warnings.append(f"Only {limits['dated_recent']} dated postings in the {TREND_WEEKS} weeks to "
+                        f"{trend_until - timedelta(days=1)} (fewer than {FEW_DATED_POSTINGS}): the rising skills and "
+                        f"the demand chart are tentative.")
     for source in failed:
         warnings.append(f"The last scan (number {source['scan_id']}, {source['started_at']:%Y-%m-%d}) could not read "
                         f"{source['company']} ({source['ats']} board {source['board']}): {source['status']}, "
@@ -200,6 +208,7 @@ def render_html(data: ReportData) -> str:
         rising_chart=rising_chart(data.rising), share_chart=share_chart(data.demand),
         mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), roadmap_chart=roadmap_chart(data.roadmap),
         percent=_percent, signed=_signed, trend_weeks=TREND_WEEKS,
+        trend_last_day=data.trend_until - timedelta(days=1), shown_matches=SHOWN_MATCHES,
         roadmap_note=nothing_moved([r["postings_moved"] for r in data.roadmap]))
 
 
@@ -241,7 +250,8 @@ def render_markdown(data: ReportData) -> str:
                   + (f" ({c['expertise_probability']:.0%} expertise)" if c["expertise_probability"] is not None
                      else "")
                   + (f': "{md(c["deciding"])}"' if c["deciding"] else f": {md(c['evidence'])}")]
-        lines += [f"- matches: {md(m['requirement'])} ← {md(m['resume_line'])}" for m in c["matched"][:3]]
+        lines += [f"- matches: {md(m['requirement'])} ← {md(m['resume_line'])}"
+                  for m in c["matched"][:SHOWN_MATCHES]]
         lines += [f"- gaps: {md(', '.join(c['gaps']))}"] if c["gaps"] else []
         lines += [f"- breaks: {md(g)}" for g in c["gates"]]
         lines += [f"- lead with: {md(b['bullet'])}" + ("" if b["quantified"] else " **(add a number)**")
@@ -256,7 +266,8 @@ def render_markdown(data: ReportData) -> str:
                      f"{md(t['reason'])} |")
     for t in data.dropped:
         lines.append(f"| - | {md(t['company'])} | | | | {t['open_roles']} | | dropped | {md(t['reason'])} |")
-    lines += ["", f"## Rising skills (last {TREND_WEEKS} weeks vs the {TREND_WEEKS} before)", ""]
+    lines += ["", f"## Rising skills ({TREND_WEEKS} weeks to {data.trend_until - timedelta(days=1)} vs the "
+                  f"{TREND_WEEKS} before)", ""]
     if data.rising:
         lines += ["| skill | trend | share before | share now | postings now |", "|---|---|---|---|---|"]
         lines += [f"| {md(r['skill'])} | {r['trend']} | {_percent(r['prior_share'])} | {_percent(r['recent_share'])} "

@@ -186,11 +186,16 @@ def test_report_chart_reads_the_months_skill_demand_monthly_holds(windows):
         data = report.gather(con, week, "alex")
         monthly = {(m, s): share for m, s, share in con.execute(
             "SELECT month, skill, share FROM skill_demand_monthly").fetchall()}
+        expected = trends.emerging_skills(con, 13, limit=10, until_week=date(2026, 3, 9))
     assert data.demand.grain == "month" and data.demand.periods == [date(2026, 2, 1), date(2026, 3, 1)]
     assert list(data.demand.shares) == ["Python", "Rust", "Zig", "Go", "Java"]   # most named first, then by name
     for skill, values in data.demand.shares.items():
         assert values == [monthly.get((month, skill), 0.0) for month in data.demand.periods]
     assert "No dated" not in report.share_chart(data.demand)
+    # issue 16: the rising skills compare the weeks up to the latest dated posting, and the report says so
+    assert data.trend_until == date(2026, 3, 9) and data.rising == expected
+    assert "No posting is dated after 2026-03-08: the rising skills compare the 13 weeks up to then with the 13 " \
+           "before." in data.warnings
 
 
 def test_demand_series_draws_weekly_lines_only_when_the_weeks_are_thick_enough(db):
