@@ -163,8 +163,8 @@ def data_warnings(limits: dict, failed: list[dict], trend_until: date, until: da
         warnings.append(f"{limits['title_only']} of {limits['open_postings']} open postings have no description: "
                         f"their hire type, skills and fit are judged from the title only.")
     if trend_until < until:
-        warnings.append(f"No posting is dated after {trend_until - timedelta(days=1)}: the rising skills compare the "
-                        f"{TREND_WEEKS} weeks up to then with the {TREND_WEEKS} before.")
+        warnings.append(f"No posting is dated after the week ending {trend_until - timedelta(days=1)}: the rising "
+                        f"skills compare the {TREND_WEEKS} weeks up to then with the {TREND_WEEKS} before.")
     if limits["dated_recent"] < FEW_DATED_POSTINGS:
         warnings.append(f"Only {limits['dated_recent']} dated postings in the {TREND_WEEKS} weeks to "
                         f"{trend_until - timedelta(days=1)} (fewer than {FEW_DATED_POSTINGS}): the rising skills and "
@@ -205,7 +205,7 @@ def render_html(data: ReportData) -> str:
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         data=data, shown=data.targets[:SHOWN_TARGETS],
-        rising_chart=rising_chart(data.rising), share_chart=share_chart(data.demand),
+        rising_chart=rising_chart(data.rising, no_rise(data.trend_until)), share_chart=share_chart(data.demand),
         mix_chart=mix_chart(data.targets[:MIX_COMPANIES]), roadmap_chart=roadmap_chart(data.roadmap),
         percent=_percent, signed=_signed, trend_weeks=TREND_WEEKS,
         trend_last_day=data.trend_until - timedelta(days=1), shown_matches=SHOWN_MATCHES,
@@ -243,7 +243,8 @@ def render_markdown(data: ReportData) -> str:
         lines += ["> **What this data cannot support**", ">"] + [f"> - {md(w)}" for w in data.warnings] + [""]
     lines += ["## Best-fitting postings", ""]
     for n, c in enumerate(data.postings, 1):
-        lines += [f"### {n}. {md(shown_title(c['title']))}, {md(c['company'])}: fit {c['fit']:.0f}", "",
+        lines += [f"### {n}. {md(shown_title(c['title']))}, {md(c['company'])}: fit {c['fit']:.0f}"
+                  + (" (breaks a hard preference: ranked below the rest)" if c["tier"] else ""), "",
                   f"- {md(c['place'])} · {md(c['remote'])} · salary: {md(c['salary'])}"
                   + (f" · [posting]({c['url']})" if c["url"] else ""),
                   f"- hire type: {c['hire_type'] or 'not judged'}"
@@ -273,7 +274,7 @@ def render_markdown(data: ReportData) -> str:
         lines += [f"| {md(r['skill'])} | {r['trend']} | {_percent(r['prior_share'])} | {_percent(r['recent_share'])} "
                   f"| {r['recent_postings']} |" for r in data.rising]
     else:
-        lines.append("No skill has risen above the floor in this window yet.")
+        lines.append(no_rise(data.trend_until))
     demand = data.demand
     if demand.periods:
         lines += ["", f"## Share of postings naming each top skill, {demand.why}", "",
@@ -314,10 +315,15 @@ def _empty_chart(message: str) -> Markup:
     return Markup('<p class="empty">{}</p>').format(message)
 
 
-def rising_chart(rows: list[dict]) -> Markup:
+def no_rise(trend_until: date) -> str:
+    return (f"No skill is new or up by half with at least {trends.DEFAULT_FLOOR} mentions in the {TREND_WEEKS} weeks "
+            f"to {trend_until - timedelta(days=1)}.")
+
+
+def rising_chart(rows: list[dict], empty: str) -> Markup:
     """Paired bars per rising skill: its share of postings in the earlier window (grey) and the recent one."""
     if not rows:
-        return _empty_chart("No skill has risen above the floor in this window yet.")
+        return _empty_chart(empty)
     label_w, bar_w, row_h, top = 170, 420, 34, 30
     scale = max(max(r["recent_share"] or 0, r["prior_share"] or 0) for r in rows) or 1.0
     height = top + row_h * len(rows) + 10

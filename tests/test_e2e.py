@@ -34,6 +34,21 @@ def test_demo_prints_ranked_targets_and_where_the_data_is(demo_db):
     assert f"{n} postings seen, {n} new; {n} embedded; {n} classified; {n} read for skills; {n} scored for alex" in first
 
 
+def test_demo_summary_names_the_board_it_could_not_read(demo_db):
+    """issue 16 (the README walkthrough): the demo's scan summary counts the failed board and says why."""
+    _, first, _, _ = demo_db
+    assert "scan 1: sources 1 failed, 7 ok;" in first
+    row = next(line for line in first.splitlines() if "Tidewater Freight" in line)
+    assert "failed" in row and "HTTP 404 from http://127.0.0.1:" in row and "/lever/tidewaterfreight.json" in row
+
+
+def test_trends_on_the_demo_has_rows(demo_db):
+    """issue 16 (the README walkthrough): `trends` with its defaults answers with skills on the demo."""
+    result = marketfit("trends", "--format", "json", env_db=demo_db[0])
+    rows = json.loads(result.stdout)
+    assert result.stderr == "" and len(rows) >= 5 and {"new", "rising"} & {r["trend"] for r in rows}
+
+
 def test_second_demo_over_unchanged_boards_adds_nothing_and_embeds_nothing(demo_db):
     db, _, second, counts = demo_db
     assert f"{counts[0]} postings seen, 0 new; 0 embedded; 0 classified; 0 read for skills; 0 scored for alex" \

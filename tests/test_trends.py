@@ -194,8 +194,8 @@ def test_report_chart_reads_the_months_skill_demand_monthly_holds(windows):
     assert "No dated" not in report.share_chart(data.demand)
     # issue 16: the rising skills compare the weeks up to the latest dated posting, and the report says so
     assert data.trend_until == date(2026, 3, 9) and data.rising == expected
-    assert "No posting is dated after 2026-03-08: the rising skills compare the 13 weeks up to then with the 13 " \
-           "before." in data.warnings
+    assert "No posting is dated after the week ending 2026-03-08: the rising skills compare the 13 weeks up to " \
+           "then with the 13 before." in data.warnings
 
 
 def test_demand_series_draws_weekly_lines_only_when_the_weeks_are_thick_enough(db):

@@ -39,14 +39,12 @@ ORDER BY f.tier, f.fit_score DESC, f.posting_id
 LIMIT how_many;
 
 -- What the data cannot support, for the report's warning box: open jobs, those read without a description
--- (judged from the title only), and dated postings read for skills in the ``weeks`` weeks before ``until_day``.
+-- (judged from the title only), and the dated postings the rising-skills window (skill_windows) holds.
 CREATE OR REPLACE MACRO report_data_limits(until_day, weeks) AS TABLE
 SELECT (SELECT count(*) FROM postings_current WHERE canonical_id = posting_id)::INTEGER AS open_postings,
-       (SELECT count(*) FROM postings WHERE closed_at IS NULL AND coalesce(description, '') = '')::INTEGER
-           AS title_only,
-       (SELECT count(*) FROM skill_postings
-        WHERE listed_on < until_day AND listed_on >= until_day - to_days(CAST(7 * weeks AS INTEGER)))::INTEGER
-           AS dated_recent;
+       (SELECT count(*) FROM postings_current c JOIN postings p USING (posting_id)
+        WHERE c.canonical_id = c.posting_id AND coalesce(p.description, '') = '')::INTEGER AS title_only,
+       (SELECT recent_total FROM skill_windows(weeks, until_week := until_day))::INTEGER AS dated_recent;
 
 -- The sources the latest scan could not read (failed or blocked), with the reason.
 CREATE OR REPLACE MACRO report_failed_sources() AS TABLE
