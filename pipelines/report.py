@@ -31,7 +31,8 @@ PUBLIC_VIEWS = ("postings_current", "scan_log", "fit_ranked", "fit_companies", "
 EXPORT_FORMATS = ("parquet", "csv")
 TREND_WEEKS = 13
 SHOWN_TARGETS = 20
-SHOWN_POSTINGS = 9
+SHOWN_POSTINGS = 9           # posting cards: the best-fitting ones, and the best of the first CARD_TARGETS targets
+CARD_TARGETS = 5
 SHOWN_MATCHES = 2            # matched requirements per posting card
 SHOWN_TITLE_CHARS = 120
 SHOWN_SENTENCE_CHARS = 300
@@ -102,8 +103,8 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
         profile=profile, week=week, as_of=listed[0]["as_of"], pitch=listed[0]["person_pitch"],
         pitch_reason=listed[0]["pitch_reason"], unquantified=json.loads(listed[0]["unquantified_bullets"]),
         targets=[r for r in rows if r["rank"] is not None], dropped=[r for r in rows if r["rank"] is None],
-        postings=[posting_card(row, lead_with.get(row["posting_id"]))
-                  for row in table_rows(con, "report_postings", profile, SHOWN_POSTINGS)],
+        postings=[posting_card(row, lead_with.get(row["posting_id"])) for row in table_rows(
+            con, "report_postings", profile, SHOWN_POSTINGS, [r["best_posting_id"] for r in rows[:CARD_TARGETS]])],
         roadmap=roadmap, rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=trend_until),
         trend_until=trend_until, demand=demand,
         warnings=data_warnings(table_rows(con, "report_data_limits", trend_until, TREND_WEEKS)[0],

@@ -360,8 +360,12 @@ def test_a_roadmap_where_nothing_moved_says_so(market, report, tmp_path):
 def test_report_shows_the_best_postings_several_per_company_as_cards(report, market):
     page, markdown = report
     with reader(market[0]) as con:
-        best = con.execute("SELECT company, title, fit_score, explanation->'$.gaps' FROM fit_ranked "
-                           "WHERE profile = 'jordan' ORDER BY tier, fit_score DESC, posting_id LIMIT 12").fetchall()
+        ranked = con.execute("SELECT posting_id, company, title, fit_score, explanation->'$.gaps' FROM fit_ranked "
+                             "WHERE profile = 'jordan' ORDER BY tier, fit_score DESC, posting_id").fetchall()
+        targets = {pid for pid, in con.execute("SELECT best_posting_id FROM target_companies_weekly WHERE week = ? "
+                                               "AND rank <= 5", [WEEK]).fetchall()}
+    best = [row[1:] for n, row in enumerate(ranked) if n < 9 or row[0] in targets]   # + the top targets' best
+    assert len(best) == 11             # Evil Corp's and Lumen's best postings: below the 9th by fit, targets 3 and 5
     companies = [company for company, _, _, _ in best]
     assert max(companies.count(c) for c in companies) >= 2          # not one role per company
     cards = page.split('<article class="card posting"')[1:]

@@ -21,10 +21,11 @@ SELECT rank, skill, postings_moved, demand_share, growth_13w, return_score, exam
 FROM skill_roadmaps WHERE profile = for_profile ORDER BY rank;
 
 -- The best-fitting open postings, several per company (one row per job: a job listed on several sources shows
--- through its canonical posting), in fit_ranked's order, with what a posting card shows: place, remote, annual
--- salary, the hire-type call with its evidence and the description the deciding sentence is quoted from, and
--- the fit explanation (matched requirements, gaps, broken preferences).
-CREATE OR REPLACE MACRO report_postings(for_profile, how_many) AS TABLE
+-- through its canonical posting): the first ``how_many`` in fit_ranked's order and any posting in ``also`` (the
+-- target companies' best), with what a posting card shows: place, remote, annual salary, the hire-type call with
+-- its evidence and the description the deciding sentence is quoted from, and the fit explanation (matched
+-- requirements, gaps, broken preferences).
+CREATE OR REPLACE MACRO report_postings(for_profile, how_many, also) AS TABLE
 SELECT f.posting_id, f.company, f.title, f.url, f.fit_score, f.tier, c.location, c.city, c.region, c.country,
        c.remote, c.salary_min_annual, c.salary_max_annual, c.salary_currency, c.hire_type,
        c.expertise_probability, h.evidence AS hire_evidence, p.description,
@@ -35,8 +36,9 @@ JOIN postings_current c USING (posting_id)
 JOIN postings p USING (posting_id)
 LEFT JOIN hire_types h USING (posting_id)
 WHERE f.profile = for_profile AND c.canonical_id = c.posting_id
-ORDER BY f.tier, f.fit_score DESC, f.posting_id
-LIMIT how_many;
+QUALIFY row_number() OVER (ORDER BY f.tier, f.fit_score DESC, f.posting_id) <= how_many
+        OR list_contains(also, f.posting_id)
+ORDER BY f.tier, f.fit_score DESC, f.posting_id;
 
 -- What the data cannot support, for the report's warning box: open jobs, those read without a description
 -- (judged from the title only), and the dated postings the rising-skills window (skill_windows) holds.
