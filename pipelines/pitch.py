@@ -482,7 +482,8 @@ def quotes(kit: dict) -> list[tuple[str, str]]:
     return found
 
 
-def _evidence(item: dict) -> str:
+def evidence_text(item: dict) -> str:
+    """A quote with where it comes from, or a fact with its source, as one line."""
     if "quote" in item:
         return f"“{item['quote']}” ({item['from']})" + (f" [{item['why']}]" if item.get("why") else "")
     return f"{item['fact']} ({item['from']})"
@@ -493,30 +494,30 @@ def kit_markdown(kit: dict) -> str:
     angle, value, resume, letter = kit["angle"], kit["value"], kit["resume"], kit["cover_letter"]
     lines = [f"# Pitch kit: {kit['company']}, {kit['title']} (fit {kit['fit']:.0f})", "",
              "## The customer's pain", "", angle["summary"], ""]
-    lines += [f"- {_evidence(e)}" for e in angle["evidence"]]
+    lines += [f"- {evidence_text(e)}" for e in angle["evidence"]]
     for practice in angle.get("practices", []):
-        lines.append(f"- Practice **{practice['practice']}**: {_evidence(practice['posting'])}; you: "
-                     + "; ".join(_evidence(r) for r in practice["resume"]))
-    lines += [f"- Multiplier: {_evidence(m)}" for m in angle.get("multiplier", [])]
-    lines += [f"- Rare skill **{d['skill']}**: {_evidence(d['market'])}; you: {_evidence(d['resume'])}"
+        lines.append(f"- Practice **{practice['practice']}**: {evidence_text(practice['posting'])}; you: "
+                     + "; ".join(evidence_text(r) for r in practice["resume"]))
+    lines += [f"- Multiplier: {evidence_text(m)}" for m in angle.get("multiplier", [])]
+    lines += [f"- Rare skill **{d['skill']}**: {evidence_text(d['market'])}; you: {evidence_text(d['resume'])}"
               for d in angle.get("differentiators", [])]
-    lines += [f"- The team lacks **{t['skill']}**: {_evidence(t['company'])}; you: {_evidence(t['resume'])}"
+    lines += [f"- The team lacks **{t['skill']}**: {evidence_text(t['company'])}; you: {evidence_text(t['resume'])}"
               for t in angle.get("team_lacks", [])]
-    lines += [f"- Needed next: **{n['skill']}** ({_evidence(n['market'])}{'; you have it' if n['you_have'] else ''})"
+    lines += [f"- Needed next: **{n['skill']}** ({evidence_text(n['market'])}{'; you have it' if n['you_have'] else ''})"
               for n in angle.get("next", [])]
     lines += ["", "## The end users", ""]
     for segment in kit["segments"]:
-        lines.append(f"- **{segment['segment']}**: " + "; ".join(_evidence(e) for e in segment["evidence"])
-                     + (" — you: " + "; ".join(_evidence(r) for r in segment["resume"]) if segment["resume"]
+        lines.append(f"- **{segment['segment']}**: " + "; ".join(evidence_text(e) for e in segment["evidence"])
+                     + (" — you: " + "; ".join(evidence_text(r) for r in segment["resume"]) if segment["resume"]
                         else " — no resume line speaks to them yet"))
     lines += ["", "## The value proposition", "", "Benefits:", ""]
-    lines += [f"- {_evidence(b['requirement'])} ← {_evidence(b['proof'])}" for b in value["benefits"]] or ["- none matched"]
+    lines += [f"- {evidence_text(b['requirement'])} ← {evidence_text(b['proof'])}" for b in value["benefits"]] or ["- none matched"]
     lines += ["", "Costs:", ""]
     for cost in value["costs"]:
         lines.append(f"- {cost['cost']}: {cost['finding']}")
-        lines += [f"  - {_evidence(e)}" for e in cost.get("evidence", [])]
-        lines += [f"  - lowers: {_evidence(e)}" for e in cost.get("lowers", [])]
-        lines += [f"  - raises: {_evidence(e)}" for e in cost.get("raises", [])]
+        lines += [f"  - {evidence_text(e)}" for e in cost.get("evidence", [])]
+        lines += [f"  - lowers: {evidence_text(e)}" for e in cost.get("lowers", [])]
+        lines += [f"  - raises: {evidence_text(e)}" for e in cost.get("raises", [])]
     lines += ["", "## The release notes", "", "Lead with:", ""]
     lines += [f"- {b['bullet']}{'' if b['quantified'] else ' **(add a number)**'} (proves: {'; '.join(b['proves'])})"
               for b in resume["lead_with"]] or ["- no bullet proves a requirement of this posting"]
@@ -525,8 +526,8 @@ def kit_markdown(kit: dict) -> str:
                                           for a in resume["add_a_number"]]
     lines += ["", f"Growth story: {resume['growth_summary'] or 'no dated roles in the resume'}", "",
               "## The press release", "", f"**{letter['headline']}**", "", "The problem, in their words:", ""]
-    lines += [f"- {_evidence(p)}" for p in letter["problem"]]
-    lines += ["", "Your solution:", ""] + [f"- {_evidence(s)}" for s in letter["solution"]]
+    lines += [f"- {evidence_text(p)}" for p in letter["problem"]]
+    lines += ["", "Your solution:", ""] + [f"- {evidence_text(s)}" for s in letter["solution"]]
     lines += ["", letter["closing"] + ".", "", "## Your roadmap", ""]
     lines += [f"- {r['skill']}" + (f" ({r['group']})" if r["group"] else "") + f": return {r['return_score']:g}"
               for r in kit["roadmap"]["skills"]] or [f"- {kit['roadmap']['note']}"]

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipelines import trends
+from pipelines.pitch import evidence_text, kit_markdown
 from pipelines.output import output_folder, replace_file
 from warehouse.db import reader, table_rows
 
@@ -34,6 +35,8 @@ SHOWN_TARGETS = 20
 SHOWN_POSTINGS = 9           # posting cards: the best-fitting ones, and the best of the first CARD_TARGETS targets
 CARD_TARGETS = 5
 SHOWN_MATCHES = 2            # matched requirements per posting card
+SHOWN_KIT_ITEMS = 3          # quotes, benefits and proof points per pitch kit on a card
+MARKDOWN_KITS = 3            # whole pitch kits in the Markdown report: the first target companies'
 SHOWN_TITLE_CHARS = 120
 SHOWN_SENTENCE_CHARS = 300
 CHART_SKILLS = 5
@@ -93,7 +96,7 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
     for row in rows:
         row["pitch_notes"] = json.loads(row["pitch_notes"]) if row["pitch_notes"] else None
         row["best_url"] = safe_url(row["best_url"])
-    lead_with = {row["best_posting_id"]: row["pitch_notes"]["lead_with"] for row in rows if row["pitch_notes"]}
+    kits = {row["best_posting_id"]: row["pitch_notes"] for row in rows if row["pitch_notes"]}
     roadmap = [row | {"examples": json.loads(row["examples"])} for row in table_rows(con, "report_roadmap", profile)]
     until = week + timedelta(days=7)
     latest = trends.chart_periods(con, "week", until, 1)   # rising skills: the weeks up to the latest dated one
@@ -103,7 +106,7 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
         profile=profile, week=week, as_of=listed[0]["as_of"], pitch=listed[0]["person_pitch"],
         pitch_reason=listed[0]["pitch_reason"], unquantified=json.loads(listed[0]["unquantified_bullets"]),
         targets=[r for r in rows if r["rank"] is not None], dropped=[r for r in rows if r["rank"] is None],
-        postings=[posting_card(row, lead_with.get(row["posting_id"])) for row in table_rows(
+        postings=[posting_card(row, kits.get(row["posting_id"])) for row in table_rows(
             con, "report_postings", profile, SHOWN_POSTINGS, [r["best_posting_id"] for r in rows[:CARD_TARGETS]])],
         roadmap=roadmap, rising=trends.emerging_skills(con, TREND_WEEKS, limit=10, until_week=trend_until),
         trend_until=trend_until, demand=demand,
@@ -111,10 +114,10 @@ def gather(con: duckdb.DuckDBPyConnection, week: date, profile: str | None = Non
                                table_rows(con, "report_failed_sources"), trend_until, until))
 
 
-def posting_card(row: dict, lead_with: list[dict] | None) -> dict:
+def posting_card(row: dict, kit: dict | None) -> dict:
     """One posting as its card shows it: place, remote, annual salary, the hire-type call with the sentence that
-    decided it (else its first piece of evidence), and the fit with its matched requirements, gaps and broken
-    preferences."""
+    decided it (else its first piece of evidence), the fit with its matched requirements, gaps and broken
+    preferences, and for a target company's best posting the pitch kit (``pipelines.pitch``)."""
     evidence = json.loads(row["hire_evidence"] or "[]")
     return {"posting_id": row["posting_id"], "company": row["company"], "title": row["title"],
             "url": safe_url(row["url"]), "fit": row["fit_score"], "tier": row["tier"],
@@ -125,7 +128,19 @@ def posting_card(row: dict, lead_with: list[dict] | None) -> dict:
             "evidence": evidence[0] if evidence else "no evidence stored for this call",
             "matched": json.loads(row["matched"] or "[]"), "gaps": json.loads(row["gaps"] or "[]"),
             "gates": json.loads(row["gates"] or "[]"), "title_only": row["confidence"] == "title only",
-            "lead_with": lead_with or []}
+            "lead_with": kit["lead_with"] if kit else [], "kit": kit_view(kit) if kit else None}
+
+
+def kit_view(kit: dict) -> dict:
+    """What a card shows of a pitch kit: the customer's pain, the value proposition and the press release,
+    every quote with its source; the whole kit is in the Markdown report and `marketfit pitch`."""
+    angle, value, letter = kit["angle"], kit["value"], kit["cover_letter"]
+    return {"pain": angle["summary"], "pain_evidence": [evidence_text(e) for e in angle["evidence"][:SHOWN_KIT_ITEMS]],
+            "benefits": [f"{evidence_text(b['requirement'])} ← {evidence_text(b['proof'])}"
+                         for b in value["benefits"][:SHOWN_KIT_ITEMS]],
+            "costs": [f"{cost['cost']}: {cost['finding']}" for cost in value["costs"]],
+            "headline": letter["headline"], "solution": [evidence_text(s) for s in letter["solution"]],
+            "market_fit": kit["market_fit"]["summary"]}
 
 
 def place_text(row: dict) -> str:
@@ -195,7 +210,7 @@ def nothing_moved(moved: list[int]) -> str | None:
     if not moved or any(moved):
         return None
     return ("No missing skill moves any of the best-fitting postings up a fit band (<40, 40-60, 60-75, >=75); "
-            "the skills are ranked by how many of those postings ask for them.")
+            "the skills are ranked by the fit they would add on average, weighted by their demand growth.")
 
 
 def render_html(data: ReportData) -> str:
@@ -236,6 +251,17 @@ def markdown_text(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
+def inert_strings(value: object) -> object:
+    """Every string inside ``value`` (dicts and lists, at any depth) through ``markdown_text``."""
+    if isinstance(value, str):
+        return markdown_text(value)
+    if isinstance(value, dict):
+        return {key: inert_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [inert_strings(item) for item in value]
+    return value
+
+
 def render_markdown(data: ReportData) -> str:
     md = markdown_text
     lines = [f"# Where {md(data.profile)} fits: week of {data.week}", "",
@@ -259,6 +285,12 @@ def render_markdown(data: ReportData) -> str:
         lines += [f"- lead with: {md(b['bullet'])}" + ("" if b["quantified"] else " **(add a number)**")
                   for b in c["lead_with"]]
         lines.append("")
+    kits = [t["pitch_notes"] for t in data.targets if t["pitch_notes"]][:MARKDOWN_KITS]
+    if kits:
+        lines += ["## Pitch kits for the first target companies", ""]
+        for kit in kits:  # its headings one level under this section's
+            lines += [f"##{line}" if line.startswith("#") else line
+                      for line in kit_markdown(inert_strings(kit)).splitlines()] + [""]
     lines += ["## Target companies", "",
               "| # | company | score | best role | fit | open roles | hire types | change | why |",
               "|---|---|---|---|---|---|---|---|---|"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 
 from models.fit import FitScorer
 from models.hire_type import HireTypeModel
@@ -194,6 +195,22 @@ def test_report_shows_targets_charts_roadmap_and_pitch_notes(report, market):
     assert "## Skill-gap roadmap" in markdown and "| 1 | Kubernetes |" in markdown
 
 
+def test_report_shows_the_pitch_kit_of_the_first_targets(report, market):
+    page, markdown = report
+    with reader(market[0]) as con:
+        kits = [json.loads(notes) for (notes,) in con.execute(
+            "SELECT pitch_notes FROM target_companies_weekly WHERE week = ? AND pitch_notes IS NOT NULL "
+            "ORDER BY rank", [WEEK]).fetchall()]
+    assert kits
+    first = kits[0]
+    # each card of a target's best posting opens its kit: the pain, the benefits, the press-release headline
+    assert page.count('<details class="kit">') >= 1 and "The customer's pain" in page
+    assert str(escape(first["cover_letter"]["headline"])) in page
+    assert "## Pitch kits for the first target companies" in markdown
+    assert f"### Pitch kit: {markdown_text(first['company'])}" in markdown
+    assert markdown_text(first["cover_letter"]["headline"]) in markdown
+
+
 class Elements(HTMLParser):
     """The real elements and attributes of a page (escaped text is not an element)."""
 
@@ -350,7 +367,7 @@ def test_a_roadmap_where_nothing_moved_says_so(market, report, tmp_path):
         con.execute("UPDATE skill_roadmaps SET postings_moved = 0, return_score = 0.0, examples = '[]'")
     (html_path, _), (markdown_path, _) = write_report(db, WEEK, tmp_path / "out")
     note = ("No missing skill moves any of the best-fitting postings up a fit band (&lt;40, 40-60, 60-75, &gt;=75); "
-            "the skills are ranked by how many of those postings ask for them.")
+            "the skills are ranked by the fit they would add on average, weighted by their demand growth.")
     assert f'<p class="note">{note}</p>' in html_path.read_text(encoding="utf-8")
     assert "## Skill-gap roadmap\n\nNo missing skill moves any of the best-fitting postings up a fit band" in \
         markdown_path.read_text(encoding="utf-8")
