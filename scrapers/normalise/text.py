@@ -1,0 +1,20 @@
+"""Text as every reader of postings and resumes sees it: tidy spacing, valid Unicode, bullets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    lines = (SPACES.sub(" ", line).strip() for line in text.replace("\xa0", " ").split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def valid_unicode(value: Any) -> Any:
+    """JSON may carry lone surrogates ("\\ud800"), UTF-8 cannot: they become U+FFFD so the posting can be written."""
+    return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
