@@ -32,7 +32,7 @@ from models.roles import (LEVEL_RANK, family_relation, level_from_years, person_
                           years_asked)
 from models.sections import role_text
 from models.skills import SkillExtractor, SkillMention
-from scrapers.normalise import embedding_text
+from scrapers.normalise import BULLET as _BULLET, embedding_text
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -40,7 +40,6 @@ ARTIFACT = Path(__file__).parent / "artifacts" / "fit" / "model.json"
 _REQUIREMENT_HEADINGS = re.compile(
     r"requirement|qualification|what you.?ll (need|bring)|you have|you.?ll have|about you|must|skills|"
     r"experience|nice to have|bonus|preferred|what we.?re looking for|who you are|you might be", re.I)
-_BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s*")
 MAX_REQUIREMENTS = 30
 TEXT_ROLES_CHARS = 400      # where a post whose title names no role says what it hires
 MATCH_THRESHOLD = 0.5

@@ -10,14 +10,13 @@ from datetime import date
 from pathlib import Path
 
 from scrapers.files import NotAFileError, regular_file_size
-from scrapers.normalise import seniority_level
+from scrapers.normalise import BULLET as _BULLET, seniority_level
 
 SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
 REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
 _PREFERENCE_KEYS = {"locations", "remote", "relocate", "min_salary", "currency", "roles", "avoid", "seniority", "soft"}
 SOFTENABLE = ("place", "salary", "avoid")   # hard by default: a posting breaking one ranks below the rest
 _HEADING = re.compile(r"^\s*(#{1,6}\s+(?P<md>.+?)\s*#*|(?P<caps>[A-Z][A-Z &/]{2,40}):?)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*•·‣▪]|\d+[.)])\s+")
 _YEARS = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|to)\s*((?:19|20)\d{2}|present|now|current|today)\b", re.I)
 MAX_RESUME_BYTES = 1_000_000
 # Document formats a resume is often kept in, refused by name rather than read as text (a PDF's "text" is its code)

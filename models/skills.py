@@ -27,6 +27,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrapers.normalise import BULLET
+
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "taxonomy" / "skills.csv"
 
 # How strictly a surface form's case must match, strictest first: as spelled; a lower-case word also
@@ -104,7 +106,6 @@ KNOWN_HEADING = re.compile(
     r"compensation|what\s+we\s+offer|the\s+role|tech\s+stack|our\s+stack|the\s+team|how\s+to\s+apply|"
     r"job\s+description|overview|summary|duties|ideally)",
     re.IGNORECASE)
-BULLET = re.compile(r"^\s*(?:[-*•·‣▪◦]|\d+[.)])\s+")
 HEADING_DECORATION = re.compile(r"^[\s#*_]+|[\s#*_:]+$")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+")
 INLINE_LABEL = re.compile(r"^\s*(?:[-*•·‣▪◦]\s*)?([^:\n]{2,60}):\s*\S")

@@ -1,4 +1,4 @@
-"""Text as every reader of postings and resumes sees it: tidy spacing, valid Unicode, bullets."""
+"""Text as every reader of postings and resumes sees it: tidy spacing, valid Unicode, list-item bullets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import Any
 SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A list item's marker at a line's start: a bullet sign (text may follow at once: "•Python"), or a dash, asterisk
+# or number followed by a space ("- Go", "2) Rust"; "3.5 years" and "-based" are not list items).
+BULLET = re.compile(r"^\s*(?:[•·‣▪◦]\s*|(?:[-*]|\d+[.)])\s+)")
 
 
 def clean_text(text: str) -> str:
