@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,14 +23,13 @@ from pathlib import Path
 
 from scrapers.files import PostingsFileError, check_file_size, read_postings_file
 from scrapers.items import new_posting
-from scrapers.normalise import RejectedPosting, normalise, remote_from_text
+from scrapers.normalise import HTML_TAG as _HTML_TAG, RejectedPosting, normalise, remote_from_text
 from warehouse.db import writer
 from warehouse.load import load_scan
 
 JOBSPY_REQUIRED = ("site", "job_url", "title")
 _JOBSPY_PERIODS = {"yearly": "year", "monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour"}
 _REMOTE_MODES = ("remote", "hybrid", "onsite")
-_HTML_TAG = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|span|strong|b|em|a|table)\b", re.IGNORECASE)
 
 
 @dataclass

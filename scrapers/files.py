@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import stat
 from pathlib import Path
 
-import html_text
-
-from scrapers.normalise import clean_text
+from scrapers.normalise import HTML_TAG, clean_text, html_to_text
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 REQUIRED = ("id", "title", "description")
 OPTIONAL = ("company", "location", "posted_at", "url", "remote", "department", "salary_min", "salary_max",
             "salary_currency", "salary_period", "employment_type")
@@ -86,9 +82,9 @@ def read_postings_file(path: Path) -> list[dict]:
             if not isinstance(record.get(key), (str, int)) or not str(record[key]).strip():
                 raise PostingsFileError(f"{path}:{number}: '{key}' is missing or empty")
         description = str(record["description"])
-        converted = bool(_TAG.search(description))
+        converted = bool(HTML_TAG.search(description))
         if converted:
-            description = clean_text(html_text.extract_text(description, guess_layout=True))
+            description = html_to_text(description)
         postings.append({**record, "id": str(record["id"]), "title": clean_text(str(record["title"])),
                          "description": description, "description_converted": converted})
     if not postings:

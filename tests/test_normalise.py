@@ -8,7 +8,7 @@ import pytest
 
 from models.profile import seniority_from_title
 from scrapers.items import new_posting
-from scrapers.normalise import (SENIORITY_LEVELS, Place, RejectedPosting, canonical_url, clean_label,
+from scrapers.normalise import (BULLET, HTML_TAG, SENIORITY_LEVELS, Place, RejectedPosting, canonical_url, clean_label,
                                 company_key, employment_type_code, normalise, parse_location, remote_from_text,
                                 salary_from_text, seniority_level, title_key)
 from tests.helpers import REPO
@@ -243,6 +243,25 @@ def test_canonical_url(url, key):
 def test_html_description_keeps_its_line_breaks():
     posting = _posting(description=None, description_html="<p>About us</p><ul><li>Python</li><li>SQL</li></ul>")
     assert posting["description"] == "About us\n\nPython\nSQL"
+
+
+@pytest.mark.parametrize("line, item", [
+    ("- Built the billing service", "Built the billing service"), ("  * Go and Rust", "Go and Rust"),
+    ("•Python", "Python"), ("◦ Kafka", "Kafka"), ("2) Led the migration", "Led the migration"),
+    ("3.5 years of Go", None), ("-based in Berlin", None), ("2024 was a good year", None), ("Plain line", None),
+])
+def test_list_item_bullet(line, item):
+    """One reading of a list item for resumes and postings alike."""
+    assert (BULLET.sub("", line) if BULLET.match(line) else None) == item
+
+
+@pytest.mark.parametrize("text, is_html", [
+    ("<p>About us</p>", True), ("Line<br/>break", True), ('<a href="https://x.example">apply</a>', True),
+    ("</li>", True), ("a < b and c > d", False), ("We <3 Go", False), ("&lt;p&gt;escaped&lt;/p&gt;", False),
+    ("Plain text", False),
+])
+def test_html_is_told_from_text_by_its_tags(text, is_html):
+    assert bool(HTML_TAG.search(text)) is is_html
 
 
 @pytest.mark.parametrize("ats", ["ashby", "greenhouse", "jsonld", "lever", "personio", "recruitee",

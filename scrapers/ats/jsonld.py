@@ -26,6 +26,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from scrapers.ats.base import AtsSpider
 from scrapers.items import new_posting
+from scrapers.normalise import HTML_TAG
 
 MAX_PAGES = 500  # pages (job pages and nested sitemaps) one sitemap source may fetch
 # what a job page's path looks like, in the languages careers sites use most
@@ -33,7 +34,6 @@ JOB_PAGE = re.compile(r"job|career|position|opening|vacanc|stelle|karriere|emplo
                       re.IGNORECASE)
 _UNREADABLE = (ValueError, TypeError, AttributeError)
 _PERIODS = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
-_HTML_TAG = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|span|strong|b|em|i|a|table)\b", re.IGNORECASE)
 
 
 def decode(text: str, url: str | None = None) -> dict:
@@ -150,9 +150,9 @@ def _description(value: Any) -> dict:
     text = _text(value)
     if text is None:
         return {}
-    if not _HTML_TAG.search(text) and _HTML_TAG.search(html.unescape(text)):
+    if not HTML_TAG.search(text) and HTML_TAG.search(html.unescape(text)):
         text = html.unescape(text)
-    return {"description_html": text} if _HTML_TAG.search(text) else {"description": text}
+    return {"description_html": text} if HTML_TAG.search(text) else {"description": text}
 
 
 def _identifier(value: Any) -> str | None:

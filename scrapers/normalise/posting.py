@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import html_text
-
 from scrapers.normalise.dates import parse_date
 from scrapers.normalise.identity import content_hash, embedding_text, posting_id
 from scrapers.normalise.labels import clean_label, employment_type_code, remote_from_text
 from scrapers.normalise.location import parse_location
 from scrapers.normalise.salary import PERIODS_PER_YEAR, Salary, currency_code, salary_from_text
 from scrapers.normalise.seniority import seniority_level
-from scrapers.normalise.text import clean_text, valid_unicode
+from scrapers.normalise.text import clean_text, html_to_text, valid_unicode
 
 
 class RejectedPosting(ValueError):
@@ -89,7 +87,7 @@ def _normalise(posting: dict) -> dict:
     html = posting.get("description_html")
     description = posting.get("description")
     if not description and html:
-        description = html_text.extract_text(html, guess_layout=True)
+        description = html_to_text(html)
     description = clean_text(description or "")  # metadata-only boards have none
     text = embedding_text(title, description)
     place = parse_location(_optional_text(posting, "location"))
