@@ -28,11 +28,11 @@ import numpy as np
 
 from models.place import person_places, place_fit
 from models.profile import Profile
-from models.roles import (LEVEL_RANK, family_relation, level_from_years, person_families, title_levels, title_roles,
+from models.roles import (family_relation, level_from_years, person_families, title_levels, title_roles,
                           years_asked)
 from models.sections import role_text
 from models.skills import SkillExtractor, SkillMention
-from scrapers.normalise import BULLET as _BULLET, embedding_text
+from scrapers.normalise import BULLET as _BULLET, LEVEL_RANK, embedding_text
 
 Encoder = Callable[[list[str]], np.ndarray]
 

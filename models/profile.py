@@ -10,9 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from scrapers.files import NotAFileError, regular_file_size
-from scrapers.normalise import BULLET as _BULLET, seniority_level
+from scrapers.normalise import BULLET as _BULLET, PERSON_LEVELS as SENIORITY_LEVELS, seniority_from_title
 
-SENIORITY_LEVELS = ("junior", "mid", "senior", "staff")
 REMOTE_CHOICES = ("remote-only", "remote-or-hybrid", "any")
 _PREFERENCE_KEYS = {"locations", "remote", "relocate", "min_salary", "currency", "roles", "avoid", "seniority", "soft"}
 SOFTENABLE = ("place", "salary", "avoid")   # hard by default: a posting breaking one ranks below the rest
@@ -105,15 +104,6 @@ def career(profile: Profile) -> list[dict]:
         elif current is not None and _BULLET.match(line):
             current["bullets"] += 1
     return sorted(roles, key=lambda r: (r["start"], r["end"] or 9999))
-
-
-# The posting side's finer levels (scrapers.normalise.seniority_level) folded onto the profile's four.
-_PROFILE_LEVEL = {"intern": "junior", "junior": "junior", "mid": "mid", "senior": "senior", "lead": "senior",
-                  "staff": "staff", "principal": "staff", "director": "staff", "executive": "staff"}
-
-
-def seniority_from_title(title: str) -> str | None:
-    return _PROFILE_LEVEL.get(seniority_level(title))
 
 
 def _read_text(path: Path) -> str:

@@ -18,9 +18,6 @@ from scrapers.normalise import SENIORITY_PATTERNS
 
 FAMILIES_FILE = Path(__file__).parent / "data" / "role_families.toml"
 
-# scrapers.normalise.SENIORITY_LEVELS on one ladder: a manager ("lead") sits beside staff; head of = director
-LEVEL_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "staff": 4, "principal": 5,
-              "director": 5, "executive": 6}
 _YEARS_ASKED = re.compile(
     r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*\d{1,2})?\s*\+?\s*(?:years?|yrs?)\b(?=[^.\n]{0,80}"
     r"(?:experience|expérience|erfahrung|in (?:a |an )?(?:similar|related)|as an? |of (?:professional|relevant|"

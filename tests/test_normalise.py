@@ -8,9 +8,9 @@ import pytest
 
 from models.profile import seniority_from_title
 from scrapers.items import new_posting
-from scrapers.normalise import (BULLET, HTML_TAG, SENIORITY_LEVELS, Place, RejectedPosting, canonical_url, clean_label,
-                                company_key, employment_type_code, normalise, parse_location, remote_from_text,
-                                salary_from_text, seniority_level, title_key)
+from scrapers.normalise import (BULLET, HTML_TAG, LEVEL_RANK, PERSON_LEVELS, SENIORITY_LEVELS, Place, RejectedPosting,
+                                canonical_url, clean_label, company_key, employment_type_code, normalise,
+                                parse_location, remote_from_text, salary_from_text, seniority_level, title_key)
 from tests.helpers import REPO
 
 GOLDEN = REPO / "tests" / "golden"
@@ -208,6 +208,13 @@ def test_profile_keeps_four_levels_from_the_same_reading():
     assert [seniority_from_title(t) for t in ("Data Science Intern", "Engineer II", "Tech Lead", "Head of Data",
                                               "Principal Engineer", "Backend Engineer")] == \
         ["junior", "mid", "senior", "staff", "staff", None]
+
+
+def test_one_seniority_scale_ranked_lowest_first_and_folded_for_a_person():
+    ranks = [LEVEL_RANK[level] for level in SENIORITY_LEVELS]
+    assert ranks == sorted(ranks) and SENIORITY_LEVELS[0] == "intern" and SENIORITY_LEVELS[-1] == "executive"
+    assert PERSON_LEVELS == ("junior", "mid", "senior", "staff")
+    assert [seniority_from_title(title) for title in ("Senior Engineer", "VP Engineering")] == ["senior", "staff"]
 
 
 @pytest.mark.parametrize("value, cleaned", [

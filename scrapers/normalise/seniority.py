@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-SENIORITY_LEVELS = ("intern", "junior", "mid", "senior", "lead", "staff", "principal", "director", "executive")
+# The scale, lowest first, each level with its rank: a manager ("lead") sits beside staff, a head of (director)
+# beside principal.
+LEVEL_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "staff": 4, "principal": 5,
+              "director": 5, "executive": 6}
+SENIORITY_LEVELS = tuple(LEVEL_RANK)
+# The four levels a person states (a profile's preference, a resume headline): each level of the scale folded onto one.
+_PERSON_LEVEL = {"intern": "junior", "junior": "junior", "mid": "mid", "senior": "senior", "lead": "senior",
+                 "staff": "staff", "principal": "staff", "director": "staff", "executive": "staff"}
+PERSON_LEVELS = tuple(dict.fromkeys(_PERSON_LEVEL.values()))
 # First match wins: "Senior Engineering Manager" is a manager, "Associate Director" a director.
 _SENIORITY = (
     ("intern", r"\bintern(?:ship)?\b|\bwerkstudent|\bworking student\b|\bpraktikant|\btrainee\b|\bapprentice"),
@@ -27,3 +35,8 @@ def seniority_level(title: str | None) -> str | None:
     if not title:
         return None
     return next((level for level, pattern in SENIORITY_PATTERNS if pattern.search(title)), None)
+
+
+def seniority_from_title(title: str) -> str | None:
+    """One of PERSON_LEVELS read from a title or resume headline, or None when it names none."""
+    return _PERSON_LEVEL.get(seniority_level(title))
