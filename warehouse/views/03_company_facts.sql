@@ -2,7 +2,7 @@
 -- title, and whether its department is new (first seen in the last 4 weeks, after the company's first postings).
 CREATE OR REPLACE VIEW company_facts AS
 WITH open_postings AS (
-    SELECT posting_id, company, lower(trim(title)) AS title_key, department, first_seen
+    SELECT posting_id, company, title_key(title) AS title_key, department, first_seen
     FROM postings WHERE closed_at IS NULL
 ),
 company_start AS (SELECT company, min(first_seen) AS since FROM postings GROUP BY company),

@@ -9,8 +9,8 @@
 CREATE OR REPLACE VIEW posting_staleness AS
 WITH keyed AS (
     SELECT p.posting_id, p.first_seen, coalesce(p.closed_at, p.last_seen) AS seen_until,
-           coalesce(l.company_key, lower(trim(p.company))) AS company_key,
-           coalesce(l.title_key, lower(trim(p.title))) AS title_key,
+           coalesce(l.company_key, company_key(p.company)) AS company_key,
+           coalesce(l.title_key, title_key(p.title)) AS title_key,
            coalesce(l.canonical_id, p.posting_id) AS canonical_id
     FROM postings p LEFT JOIN posting_links l USING (posting_id)
 ),
