@@ -13,7 +13,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A list item's marker at a line's start: a bullet sign (text may follow at once: "•Python"), or a dash, asterisk
 # or number followed by a space ("- Go", "2) Rust"; "3.5 years" and "-based" are not list items).
 BULLET = re.compile(r"^\s*(?:[•·‣▪◦]\s*|(?:[-*]|\d+[.)])\s+)")
-# A text holding one start or end tag ("<p>", "</li>", "<br/>", "<a href=...>") is HTML; "a < b" and "<3" are not.
+# A text holding a start or end tag ("<p>", "</li>", "<br/>", "<a href=...>") is HTML; "a < b" and "<3" are not.
 HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
