@@ -6,6 +6,7 @@ short transaction and close, so readers get in between.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,21 +54,56 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+@functools.cache
+def _views_code() -> tuple[tuple[str, ...], str]:
+    """The view files' statements, in order (numbered: a view may use an earlier one), and their digest;
+    read once per process."""
+    files = sorted(VIEWS.glob("*.sql"))
+    texts = tuple(path.read_text(encoding="utf-8") for path in files)
+    digest = hashlib.sha256("".join(f"{p.name}\n{text}" for p, text in zip(files, texts)).encode()).hexdigest()
+    return texts, digest
+
+
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re-)create the views and macros unless they are those of this code: each view carries, as its
     comment, the digest of the view files and how many views they made (re-creating them all costs more
-    than opening the file, and writers open it several times a scan)."""
-    files = sorted(VIEWS.glob("*.sql"))  # numbered: a view may use an earlier one
-    digest = hashlib.sha256("".join(f"{p.name}\n{p.read_text(encoding='utf-8')}" for p in files).encode()).hexdigest()
+    than opening the file)."""
+    statements, digest = _views_code()
     marks = con.execute("SELECT comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()
     if marks and all(mark == f"{digest} {len(marks)}" for mark, in marks):
         return
-    for path in files:
-        con.execute(path.read_text(encoding="utf-8"))
+    for statement in statements:
+        con.execute(statement)
     views = [name for name, in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()]
     for name in views:
         con.execute(f"COMMENT ON VIEW \"{name}\" IS '{digest} {len(views)}'")
+
+
+# warehouse file -> its schema stamp when this process last migrated it: writers migrate once per process
+_migrated: dict[Path, tuple] = {}
+
+
+def _schema_stamp(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """What a migration by any process changes: the migrations applied and the views' marks (None: a new file)."""
+    try:  # fetchall: fetchone would leave the result open and the connection busy
+        (stamp,) = con.execute("""
+            SELECT (SELECT list(name ORDER BY name) FROM schema_migrations),
+                   (SELECT list(comment ORDER BY view_name) FROM duckdb_views()
+                    WHERE NOT internal AND schema_name = 'main')""").fetchall()
+        return stamp
+    except duckdb.CatalogException:
+        return None
+
+
+def _migrate_once(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """migrate() the first time this process opens the file, and again only when its schema stamp is not the
+    one this process left (another process, or older code, changed the schema; the file was replaced)."""
+    key = db.resolve()
+    if key in _migrated and _schema_stamp(con) == _migrated[key]:
+        return
+    migrate(con)
+    _migrated[key] = _schema_stamp(con)
 
 
 class WarehouseError(Exception):
@@ -133,7 +169,8 @@ def _try_open_for_writing(db: Path) -> None:
 
 @contextmanager
 def writer(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The read-write connection, migrated; waits (60 s) while another writer holds the file.
+    """The read-write connection, migrated (once per process, see _migrate_once); waits (60 s) while another
+    writer holds the file.
 
     A write the disk refuses (full, read-only) ends as WarehouseError naming the file; the transaction
     that failed is rolled back, so the warehouse is as it was before it."""
@@ -142,7 +179,7 @@ def writer(db: Path, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyCon
     try:
         con = _connect_with_retry(db, False, {}, _lock_wait(60.0) if wait_s is None else wait_s)
         try:
-            migrate(con)
+            _migrate_once(con, db)
             yield con
         finally:
             con.close()
