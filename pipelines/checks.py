@@ -8,16 +8,16 @@ cannot change the warehouse.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from warehouse.db import CHECKS, reader, writer
+from warehouse.runs import failing_rows, insert_run
 
 SEVERITIES = ("error", "warn")
 SAMPLE_ROWS = 5
@@ -76,13 +76,10 @@ def run_checks(db: Path, folder: Path = CHECKS) -> list[CheckResult]:
     results = []
     with reader(db) as con:
         for check in checks:
-            try:  # the query goes on its own lines: a check may end with a comment
-                failing, = con.execute(f"SELECT count(*) FROM (\n{check.sql}\n)").fetchone()
-                cursor = con.execute(f"SELECT * FROM (\n{check.sql}\n) LIMIT {SAMPLE_ROWS}")
+            try:
+                failing, sample = failing_rows(con, check.sql, SAMPLE_ROWS)
             except duckdb.Error as exc:
                 raise CheckFileError(f"{folder / check.name}.sql: {exc}") from None
-            columns = [d[0] for d in cursor.description]
-            sample = [dict(zip(columns, row)) for row in cursor.fetchall()]
             results.append(CheckResult(check.name, check.severity, check.rule, failing, sample))
     return results
 
@@ -92,14 +89,7 @@ def record_run(db: Path, *, flow: str, prefect_id: str | None, started_at: datet
                error: str | None = None) -> int:
     """Write one flow_runs row and its check_results in one transaction; returns the run_id."""
     with writer(db) as con:
-        con.execute("BEGIN")
-        run_id, = con.execute("SELECT nextval('flow_run_ids')").fetchone()
-        con.execute("INSERT INTO flow_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?::JSON, ?)",
-                    [run_id, flow, prefect_id, started_at, datetime.now(timezone.utc), status, scan_id,
-                     json.dumps(summary, default=str), error])
-        if checks:
-            con.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?::JSON)",
-                            [[run_id, c.name, c.severity, c.failing_rows, json.dumps(c.sample, default=str)]
-                             for c in checks])
-        con.execute("COMMIT")
+        run_id = insert_run(con, flow=flow, prefect_id=prefect_id, started_at=started_at, status=status,
+                            summary=summary, checks=[(c.name, c.severity, c.failing_rows, c.sample) for c in checks],
+                            scan_id=scan_id, error=error)
     return run_id

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyarrow as pa
-
 from scrapers.normalise import canonical_url, company_key, title_key
-from warehouse.db import rollback, writer
+from warehouse.db import transaction, writer
+from warehouse.links import descriptions, insert_links, move_links, postings_with_links
 
 SHINGLE_WORDS = 5
 NEAR_IDENTICAL = 0.85
@@ -154,27 +153,14 @@ class _Linker:
 def link_duplicates(db: Path) -> dict:
     """Link every posting not linked yet; returns counts: linked, duplicates (joined another source's
     posting), reposts."""
-    with writer(db) as con:
-        con.execute("BEGIN")
-        try:
-            counts = _link(con)
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
-    return counts
+    with writer(db) as con, transaction(con):
+        return _link(con)
 
 
 def _link(con) -> dict:
-    rows = con.execute("""
-        SELECT p.posting_id, p.ats, p.board, p.company, p.title, p.city, p.country, p.region, p.location, p.url,
-               p.first_seen, p.closed_at, l.canonical_id, l.repost_of, l.company_key, l.title_key,
-               l.location_key, l.url_key
-        FROM postings p LEFT JOIN posting_links l USING (posting_id)
-        ORDER BY p.first_seen, p.posting_id""").fetchall()
     postings = []
     for (pid, ats, board, company, title, city, country, region, location, url, first_seen, closed_at,
-         canonical, repost_of, c_key, t_key, l_key, u_key) in rows:
+         canonical, repost_of, c_key, t_key, l_key, u_key) in postings_with_links(con):
         if canonical is None:
             c_key, t_key = company_key(company), title_key(title)
             l_key, u_key = _location_key(city, country, region, location), canonical_url(url)
@@ -187,29 +173,14 @@ def _link(con) -> dict:
     touched = {(p.company_key, p.title_key) for p in new}
     compare = [p.posting_id for p in postings
                if (p.company_key, p.title_key) in touched and blocks[(p.company_key, p.title_key)] > 1]
-    texts = con.execute("SELECT posting_id, description FROM postings WHERE posting_id IN (SELECT unnest(?))",
-                        [compare]).fetchall() if compare else []
-    linker = _Linker(postings, {pid: shingles(text) for pid, text in texts})
+    linker = _Linker(postings, {pid: shingles(text) for pid, text in descriptions(con, compare)})
     for posting in new:
         linker.link(posting)
-    now = datetime.now(timezone.utc)
-    con.register("new_links", pa.Table.from_pylist([
-        {"posting_id": p.posting_id, "canonical_id": p.canonical_id, "match_rule": p.match_rule,
-         "repost_of": p.repost_of, "company_key": p.company_key, "title_key": p.title_key,
-         "location_key": p.location_key, "url_key": p.url_key, "linked_at": now} for p in new],
-        schema=pa.schema([("posting_id", pa.string()), ("canonical_id", pa.string()), ("match_rule", pa.string()),
-                          ("repost_of", pa.string()), ("company_key", pa.string()), ("title_key", pa.string()),
-                          ("location_key", pa.string()), ("url_key", pa.string()),
-                          ("linked_at", pa.timestamp("us", tz="UTC"))])))
-    con.execute("INSERT INTO posting_links SELECT * FROM new_links")
-    con.unregister("new_links")
+    insert_links(con, [{"posting_id": p.posting_id, "canonical_id": p.canonical_id, "match_rule": p.match_rule,
+                        "repost_of": p.repost_of, "company_key": p.company_key, "title_key": p.title_key,
+                        "location_key": p.location_key, "url_key": p.url_key} for p in new],
+                 datetime.now(timezone.utc))
     inserted = {p.posting_id for p in new}
-    moved = [{"posting_id": pid, "canonical_id": linker.by_id[pid].canonical_id}
-             for pid in sorted(linker.changed - inserted)]
-    if moved:
-        con.register("moved_links", pa.Table.from_pylist(moved))
-        con.execute("""UPDATE posting_links l SET canonical_id = m.canonical_id
-                       FROM moved_links m WHERE l.posting_id = m.posting_id""")
-        con.unregister("moved_links")
+    move_links(con, {pid: linker.by_id[pid].canonical_id for pid in sorted(linker.changed - inserted)})
     return {"linked": len(new), "duplicates": sum(p.match_rule != "native_id" for p in new),
             "reposts": sum(p.repost_of is not None for p in new)}

@@ -15,60 +15,26 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from models.embedder import DIMENSIONS, MODEL_KEY, Embedder
 from scrapers.normalise import content_hash, embedding_text
-from warehouse.db import rollback, writer
+from warehouse.db import writer
+from warehouse.embeddings import claim_unembedded, release_claims, store_vectors, stored_vectors
 
 BATCH = 256
 CLAIM_LIFETIME_S = 3600  # a claim this old is from a scan that died (a batch takes seconds to minutes)
 
 
 def _store(db: Path, hashes: list[str], vectors: np.ndarray) -> None:
-    table = pa.table({
-        "content_hash": pa.array(hashes, pa.string()),
-        "model": pa.array([MODEL_KEY] * len(hashes), pa.string()),
-        "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), pa.float32()), DIMENSIONS),
-    })
     with writer(db) as con:
-        con.register("new_vectors", table)
-        con.execute("INSERT INTO embeddings SELECT * FROM new_vectors ON CONFLICT DO NOTHING")
-        con.execute("DELETE FROM embedding_claims WHERE model = ? AND content_hash IN (SELECT unnest(?))",
-                    [MODEL_KEY, hashes])
-
-
-def _claim_pending(db: Path, claimant: str) -> list[tuple[str, str, str]]:
-    """The posting texts with no vector yet and no live claim, claimed for ``claimant`` in the same write
-    (one writer at a time, so two scans never claim the same text), shortest first."""
-    with writer(db) as con:
-        con.execute("BEGIN")
-        try:
-            con.execute(f"DELETE FROM embedding_claims WHERE claimed_at < now() - INTERVAL {CLAIM_LIFETIME_S} SECOND")
-            pending = con.execute("""
-                SELECT * FROM (
-                    SELECT DISTINCT ON (p.content_hash) p.content_hash, p.title, p.description FROM postings p
-                    WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = p.content_hash
-                                                                   AND e.model = $1)
-                      AND NOT EXISTS (SELECT 1 FROM embedding_claims c WHERE c.content_hash = p.content_hash
-                                                                         AND c.model = $1)
-                    ORDER BY p.content_hash)
-                ORDER BY length(title) + length(description), content_hash""", [MODEL_KEY]).fetchall()
-            con.execute("INSERT INTO embedding_claims SELECT unnest($1), $2, $3, now()",
-                        [[row[0] for row in pending], MODEL_KEY, claimant])
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
-    return pending
+        store_vectors(con, MODEL_KEY, hashes, vectors)
 
 
 def load_vectors(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, np.ndarray]:
+    """The stored vectors of those of the text hashes that have one, by hash."""
     if not hashes:
         return {}
-    found = con.sql(
-        "SELECT content_hash, vector FROM embeddings WHERE model = ? AND content_hash IN (SELECT unnest(?))",
-        params=[MODEL_KEY, hashes]).to_arrow_table()
+    found = stored_vectors(con, MODEL_KEY, hashes)
     matrix = found.column("vector").combine_chunks().flatten().to_numpy().reshape(-1, DIMENSIONS)
     return dict(zip(found.column("content_hash").to_pylist(), matrix))
 
@@ -80,7 +46,8 @@ def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], 
     Each encode call gets BATCH texts per batch the embedder runs at once (a cluster's workers each take BATCH),
     so every path embeds the same texts together."""
     claimant = uuid.uuid4().hex
-    pending = _claim_pending(db, claimant)
+    with writer(db) as con:
+        pending = claim_unembedded(con, MODEL_KEY, claimant, CLAIM_LIFETIME_S)
     step = BATCH * embedder.batches_at_once
     try:
         for start in range(0, len(pending), step):
@@ -92,7 +59,7 @@ def embed_postings(db: Path, embedder: Embedder, progress: Callable[[int, int], 
     finally:
         if pending:  # what an error left unembedded is free for the next scan
             with writer(db) as con:
-                con.execute("DELETE FROM embedding_claims WHERE claimed_by = ?", [claimant])
+                release_claims(con, claimant)
     return len(pending)
 
 

@@ -32,9 +32,8 @@ import pyarrow.ipc
 
 from models.embedder import DIMENSIONS, MODEL_KEY
 from warehouse.db import reader
+from warehouse.embeddings import open_posting_keys, vectors_by_slot, vectors_version
 
-KEY = "hash(content_hash)"
-CHECK = "hash('marketfit', content_hash)"
 STALE_TEMPORARY_S = 3600  # a temporary folder this old was left by a crashed build
 UNREADABLE = (OSError, ValueError, pa.ArrowException)  # no snapshot there, or a damaged one: build it again
 
@@ -50,8 +49,8 @@ class PostingVectors:
     """Every open, embedded posting and its text's vector, row for row."""
 
     posting_ids: pa.Array
-    keys: np.ndarray        # uint64, KEY of each posting's content hash
-    checks: np.ndarray      # uint64, CHECK of the same
+    keys: np.ndarray        # uint64, a hash of each posting's content hash (warehouse.embeddings)
+    checks: np.ndarray      # uint64, a second, independent hash of the same
     matrix: np.ndarray      # float32 (postings, DIMENSIONS), unit rows
 
     def similarities(self, query: np.ndarray) -> np.ndarray:
@@ -68,12 +67,8 @@ def clear_cache() -> None:
 
 def _version(con: duckdb.DuckDBPyConnection, model: str) -> tuple[str | None, tuple]:
     """The warehouse file (None in memory) and what the open postings' vectors depend on."""
-    # fetchall, not fetchone: it leaves the connection free for the relational reads that follow
-    (path, scan, started, rows), = con.execute("""
-        SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
-               (SELECT max(scan_id) FROM scans), (SELECT max(started_at)::VARCHAR FROM scans), count(*)
-        FROM embeddings""").fetchall()
-    return (str(Path(path).resolve()) if path else None), (model, scan, started, rows, duckdb.__version__)
+    path, (scan, started, rows) = vectors_version(con)
+    return path, (model, scan, started, rows, duckdb.__version__)
 
 
 def _snapshot_folder(path: str, version: tuple) -> Path:
@@ -121,8 +116,7 @@ def _remove_others(folder: Path) -> None:
 
 def _build(con: duckdb.DuckDBPyConnection, model: str, previous: PostingVectors | None) -> PostingVectors:
     """The open, embedded postings' vectors: rows of ``previous`` where its text is the same, the rest from DuckDB."""
-    postings = con.sql(f"""SELECT posting_id, {KEY} AS key, {CHECK} AS "check" FROM postings
-                           WHERE closed_at IS NULL ORDER BY posting_id""").to_arrow_table()
+    postings = open_posting_keys(con)
     keys, checks = postings.column("key").to_numpy(), postings.column("check").to_numpy()
     rows = np.full(len(keys), -1)
     if previous is not None and len(previous.keys) and len(keys):
@@ -132,14 +126,7 @@ def _build(con: duckdb.DuckDBPyConnection, model: str, previous: PostingVectors 
         same = (previous.keys[candidate] == keys) & (previous.checks[candidate] == checks)
         rows[same] = candidate[same]
     missing = np.flatnonzero(rows < 0)
-    con.register("rank_missing", pa.table({"posting_id": postings.column("posting_id").take(pa.array(missing)),
-                                           "slot": missing}))
-    try:
-        fetched = con.sql("""SELECT m.slot, e.vector FROM rank_missing m JOIN postings p USING (posting_id)
-                             JOIN embeddings e ON e.content_hash = p.content_hash AND e.model = $model""",
-                          params={"model": model}).to_arrow_table()
-    finally:
-        con.unregister("rank_missing")
+    fetched = vectors_by_slot(con, model, postings.column("posting_id").take(pa.array(missing)), missing)
     fetched_at = fetched.column("slot").to_numpy()
     keep = np.sort(np.concatenate([np.flatnonzero(rows >= 0), fetched_at]))  # posting order; unembedded left out
     matrix = np.empty((len(keep), DIMENSIONS), dtype=np.float32)

@@ -55,10 +55,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 @functools.cache
-def _views_code() -> tuple[tuple[str, ...], str]:
+def _views_code(folder: Path) -> tuple[tuple[str, ...], str]:
     """The view files' statements, in order (numbered: a view may use an earlier one), and their digest;
     read once per process."""
-    files = sorted(VIEWS.glob("*.sql"))
+    files = sorted(folder.glob("*.sql"))
     texts = tuple(path.read_text(encoding="utf-8") for path in files)
     digest = hashlib.sha256("".join(f"{p.name}\n{text}" for p, text in zip(files, texts)).encode()).hexdigest()
     return texts, digest
@@ -68,7 +68,7 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re-)create the views and macros unless they are those of this code: each view carries, as its
     comment, the digest of the view files and how many views they made (re-creating them all costs more
     than opening the file)."""
-    statements, digest = _views_code()
+    statements, digest = _views_code(VIEWS)
     marks = con.execute("SELECT comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()
     if marks and all(mark == f"{digest} {len(marks)}" for mark, in marks):
         return
@@ -80,8 +80,8 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"COMMENT ON VIEW \"{name}\" IS '{digest} {len(views)}'")
 
 
-# warehouse file -> its schema stamp when this process last migrated it: writers migrate once per process
-_migrated: dict[Path, tuple] = {}
+# (warehouse file, views digest) -> the file's schema stamp when this process last migrated it
+_migrated: dict[tuple[Path, str], tuple] = {}
 
 
 def _schema_stamp(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -99,7 +99,7 @@ def _schema_stamp(con: duckdb.DuckDBPyConnection) -> tuple | None:
 def _migrate_once(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     """migrate() the first time this process opens the file, and again only when its schema stamp is not the
     one this process left (another process, or older code, changed the schema; the file was replaced)."""
-    key = db.resolve()
+    key = db.resolve(), _views_code(VIEWS)[1]
     if key in _migrated and _schema_stamp(con) == _migrated[key]:
         return
     migrate(con)
@@ -140,6 +140,18 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
     except duckdb.TransactionException:
         pass
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT when the block ends, or ROLLBACK when it raises."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
 
 
 def check_writable(db: Path) -> None:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from scrapers.feed import FEED_SCHEMA
 from scrapers.normalise import valid_unicode
-from warehouse.db import rollback
+from warehouse.db import transaction
 
 # the crawl feed's columns (scrapers.feed) in SQL types; posted_at stays text: DuckDB casts it, a bad date becomes NULL
 STAGED_COLUMNS = {field.name: "DOUBLE" if pa.types.is_floating(field.type) else "VARCHAR" for field in FEED_SCHEMA}
@@ -50,8 +50,7 @@ def _stage(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
 def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: str,
               posting_files: list[Path], statuses: list[dict], executor: str = "local", workers: int = 1) -> int:
     """Record one scan and merge its postings (Parquet or JSONL files); returns the scan_id."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         scan_id = con.execute("SELECT nextval('scan_ids')").fetchone()[0]
         con.execute("INSERT INTO scans (scan_id, started_at, origin, executor, workers) VALUES (?, ?, ?, ?, ?)",
                     [scan_id, started_at, origin, executor, workers])
@@ -79,11 +78,12 @@ def load_scan(con: duckdb.DuckDBPyConnection, *, started_at: datetime, origin: s
                            SELECT 1 FROM scan_sources s WHERE s.scan_id = $2 AND s.status = 'ok'
                            AND s.ats = p.ats AND s.board = p.board)""", [started_at, scan_id])
         con.execute("UPDATE scans SET finished_at = now() WHERE scan_id = ?", [scan_id])
-        con.execute("COMMIT")
-    except BaseException:
-        rollback(con)
-        raise
     return scan_id
+
+
+def posting_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many postings the warehouse holds, open or closed."""
+    return con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
 
 
 def _record_sources(con: duckdb.DuckDBPyConnection, scan_id: int, statuses: list[dict]) -> None:
