@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from pipelines.embed import BATCH
 from scrapers.crawl import run_crawl
-from scrapers.items import Source
+from scrapers.items import Source, source_status
 
 _LOCAL = re.compile(r"local:([0-9]+)")
 _ADDRESS = re.compile(r"(tcp|tls)://[^\s/:]+:[0-9]+")
@@ -138,7 +138,7 @@ class ClusterEmbedder:
 
 
 def _failed(sources: list[Source], indexes: list[int], reason: str) -> list[dict]:
-    return [{**asdict(sources[i]), "status": "failed", "items": 0, "rejects": [], "error": reason} for i in indexes]
+    return [source_status(sources[i], "failed", error=reason) for i in indexes]
 
 
 def shard(count: int, workers: int) -> list[list[int]]:

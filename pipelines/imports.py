@@ -22,10 +22,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapers.files import PostingsFileError, check_file_size, read_postings_file
-from scrapers.items import new_posting
+from scrapers.items import Source, new_posting, source_status
 from scrapers.normalise import HTML_TAG as _HTML_TAG, RejectedPosting, normalise, remote_from_text
 from warehouse.db import writer
-from warehouse.load import load_scan
+from warehouse.load import load_scan, posting_count
 
 JOBSPY_REQUIRED = ("site", "job_url", "title")
 _JOBSPY_PERIODS = {"yearly": "year", "monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour"}
@@ -136,9 +136,10 @@ def import_postings(db: Path, path: Path, postings: list[dict],
     closes = path.suffix.lower() != ".csv"
     for posting in postings:
         key = (posting["ats"] or "unknown", posting["board"])
-        status = status_of_board.setdefault(key, {
-            "company": path.name, "ats": key[0], "board": key[1], "url": path.resolve().as_uri(),
-            "status": "ok" if closes else "not_modified", "items": 0, "rejects": [], "error": None})
+        if key not in status_of_board:
+            status_of_board[key] = source_status(Source(path.name, key[0], key[1], path.resolve().as_uri()),
+                                                 "ok" if closes else "not_modified")
+        status = status_of_board[key]
         try:
             feeds.setdefault(key, []).append(normalise(posting))
             status["items"] += 1
@@ -153,9 +154,9 @@ def import_postings(db: Path, path: Path, postings: list[dict],
                             encoding="utf-8")
             files.append(feed)
         with writer(db) as con:
-            before = con.execute("SELECT count(*) FROM postings").fetchone()[0]
+            before = posting_count(con)
             scan_id = load_scan(con, started_at=started, origin=str(path), posting_files=files, statuses=statuses)
-            added = con.execute("SELECT count(*) FROM postings").fetchone()[0] - before
+            added = posting_count(con) - before
     summary = ImportSummary(scan_id, len(postings), added, sum(len(s["rejects"]) for s in statuses))
     models = ScanModels()
     for step in SCAN_STEPS:  # the steps a scan runs after its load, in the scan's order

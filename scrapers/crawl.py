@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scrapers.http_cache import locked, prune
 from scrapers.settings import cache_lock_wait, crawl_settings
-from scrapers.items import Source
+from scrapers.items import Source, source_status
 
 
 def status_path(out_dir: Path, index: int) -> Path:
@@ -51,8 +51,8 @@ def run_crawl(sources: list[Source], out_dir: Path, timeout: float | None = None
             statuses.append(json.loads(path.read_text(encoding="utf-8")))
         else:
             tail = (proc.stderr or "").strip().splitlines()[-1:] or [""]
-            statuses.append({**asdict(source), "status": "failed", "items": 0, "rejects": [],
-                             "error": f"crawler exited with code {proc.returncode} {tail[0]}".strip()})
+            statuses.append(source_status(source, "failed",
+                                          error=f"crawler exited with code {proc.returncode} {tail[0]}".strip()))
     return statuses
 
 
@@ -71,8 +71,7 @@ def _main(plan: Path, out_dir: Path) -> None:
             status, error = "failed", f"crawl ended early: {reason}"
         elif status == "ok" and stats.get_value(RESPONSES_FROM_CACHE) and not stats.get_value(RESPONSES_FROM_NETWORK):
             status = "not_modified"
-        record = {**asdict(spider.source), "status": status, "error": error,
-                  "items": spider.items, "rejects": spider.rejects}
+        record = source_status(spider.source, status, spider.items, spider.rejects, error)
         # ASCII JSON: a reject's raw may hold a lone surrogate ("\ud800"), which UTF-8 cannot
         status_path(out_dir, spider.source_index).write_text(json.dumps(record), encoding="utf-8")
 

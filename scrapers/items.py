@@ -6,7 +6,7 @@ normaliser (``scrapers.normalise``) fills identity and clean text before load.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -23,6 +23,15 @@ class Source:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))  # JSON brings a list
+
+
+def source_status(source: Source, status: str, items: int = 0, rejects: list[dict] | None = None,
+                  error: str | None = None) -> dict[str, Any]:
+    """What a crawl (or an import) reports for one source: its status (ok | failed | blocked | not_modified), the
+    postings it gave, its rejects ({"reason", "raw"} each) and its error; warehouse.load.load_scan records it."""
+    return {**asdict(source), "status": status, "items": items, "rejects": [] if rejects is None else rejects,
+            "error": error}
+
 
 # The posting contract: every parser fills what its source offers, None elsewhere.
 POSTING_FIELDS: tuple[str, ...] = (
