@@ -35,186 +35,32 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import html
 import json
 import os
-import random
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from models.embedder import (CPU_BATCH, CUDA_BATCH, DIMENSIONS, MAX_TOKENS, MODEL_KEY, Embedder, cpu_has_native_bf16,
-                             resolve_device)
+from fixtures import (SHARED, BasePosting, demo_postings, make_job, posting_texts, shared_postings, sources_for,
+                      synthetic_rows, unit_vectors, vector_warehouse, write_boards, write_feeds)
+from memory import TreeMemory, status_kb
+from models.embedder import CPU_BATCH, CUDA_BATCH, MAX_TOKENS, MODEL_KEY, Embedder, cpu_has_native_bf16, resolve_device
 from pipelines import rank
-from pipelines.scan import run_scan
-from scrapers.ats import greenhouse
-from scrapers.normalise import content_hash, embedding_text, normalise, posting_id
-from scrapers.replay import ReplayServer
-from scrapers.items import Source
-from warehouse.db import reader, writer
 from pipelines.cluster import parse_dask
-from scrapers.feed import FEED_SCHEMA
-from warehouse.load import load_scan
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "data"
-PER_BOARD = 250  # real Greenhouse boards rarely list more; keeps each response well under the 32 MiB cap
-
-HN_TITLES = ("Software Engineer", "Backend Engineer", "Full Stack Engineer", "Data Engineer", "Product Designer",
-             "Machine Learning Engineer", "Site Reliability Engineer", "Frontend Engineer", "Engineering Manager",
-             "Data Scientist", "Product Manager", "Security Engineer")
-SENIORITY = ("", "Senior ", "Staff ", "Lead ", "Junior ", "Principal ")
-TEAMS = ("Payments", "Search", "Growth", "Platform", "Data", "Mobile", "Infrastructure", "Marketplace", "Billing",
-         "Identity")
-CITIES = ("Lisbon, Portugal", "Berlin, Germany", "London, United Kingdom", "New York, NY", "Remote - Europe",
-          "Amsterdam, Netherlands", "Toronto, Canada", "San Francisco, CA")
-SWAPS = (("team", "group"), ("build", "develop"), ("experience", "background"), ("customers", "clients"),
-         ("strong", "solid"), ("help", "support"), ("product", "platform"), ("growth", "scale"),
-         ("work", "collaborate"), ("great", "excellent"), ("new", "fresh"), ("our", "the"))
-_SWAP_PATTERNS = {word: re.compile(rf"\b{word}\b") for word, _ in SWAPS}
-
-
-def _status_kb(pid: int | str, field: str) -> int:
-    """A memory field of /proc/<pid>/status in KiB (VmHWM: the process's peak RSS since its exec); 0 once gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    found, stack = [], [pid]
-    while stack:
-        parent = stack.pop()
-        try:
-            children = [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
-        except OSError:
-            children = []
-        found += children
-        stack += children
-    return found
-
-
-class TreeMemory(threading.Thread):
-    """Samples this process's children every 0.1 s: each one's peak RSS (VmHWM) and the whole tree's total RSS.
-
-    Not getrusage: on Linux a child's ru_maxrss starts at the peak RSS of the process that started it.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.children_peak_kb: dict[int, int] = {}
-        self.tree_peak_kb = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        me = os.getpid()
-        while not self._done.wait(0.1):
-            total = _status_kb(me, "VmRSS")
-            for pid in _descendants(me):
-                self.children_peak_kb[pid] = max(self.children_peak_kb.get(pid, 0), _status_kb(pid, "VmHWM"))
-                total += _status_kb(pid, "VmRSS")
-            self.tree_peak_kb = max(self.tree_peak_kb, total)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-
-@dataclasses.dataclass(frozen=True)
-class BasePosting:
-    title: str
-    html: str  # the description as HTML
-    location: str
-    department: str
-
-
-def shared_postings(shared: Path) -> list[BasePosting]:
-    """The Greenhouse content=true board and the de-duplicated HN posts; [] when they are not there."""
-    board = shared / "greenhouse_boards" / "raw_content_true" / "catawiki.json"
-    runs = sorted(shared.glob("hn_whoishiring/runs/*/raw.json"))
-    if not board.exists() or not runs:
-        return []
-    bases = [BasePosting(job["title"], html.unescape(job["content"]), job["location"]["name"],
-                         (job.get("departments") or [{"name": "Engineering"}])[0]["name"])
-             for job in json.loads(board.read_text(encoding="utf-8"))["jobs"] if job.get("content")]
-    seen: set[int] = set()
-    for run in runs:
-        for post in json.loads(run.read_text(encoding="utf-8"))["jobs"]:
-            if post["id"] in seen or not post.get("text"):
-                continue
-            seen.add(post["id"])
-            bases.append(BasePosting(HN_TITLES[len(seen) % len(HN_TITLES)], post["text"], "Remote", "Engineering"))
-    return bases
-
-
-def demo_postings() -> list[BasePosting]:
-    from scrapers.registry import SPIDERS
-
-    bases = []
-    for path in sorted((REPO / "demo" / "boards").glob("*/*.json")):
-        spider = SPIDERS[path.parent.name]
-        for job in spider.jobs(spider.decode(path.read_text(encoding="utf-8"))):
-            parsed = spider.parse_job(job, company=path.stem, board=path.stem)
-            body = parsed["description_html"] or f"<p>{html.escape(parsed['description'] or '')}</p>"
-            bases.append(BasePosting(parsed["title"], body, parsed["location"] or "Remote",
-                                     parsed["department"] or "Engineering"))
-    return bases
-
-
-def board_of(number: int) -> str:
-    return f"bench{number // PER_BOARD:05d}"
-
-
-def make_job(bases: list[BasePosting], number: int, revision: int = 0) -> dict:
-    """Greenhouse job ``number``: a base posting with its own id, title, location and a few words swapped."""
-    base = bases[number % len(bases)]
-    rng = random.Random(number)
-    team, city = TEAMS[number % len(TEAMS)], rng.choice(CITIES)
-    body = base.html
-    for word, replacement in rng.sample(SWAPS, 3):
-        body = _SWAP_PATTERNS[word].sub(replacement, body)
-    revised = f" Revised {revision}: the role now includes on-call for the {team.lower()} services." if revision else ""
-    intro = f"<p>{team} team, {city}. Requisition R-{number:07d}.{revised}</p>"
-    job_id = 4_000_000_000 + number
-    return {"id": job_id, "internal_job_id": 3_000_000 + number, "title": f"{rng.choice(SENIORITY)}{base.title}, {team}",
-            "absolute_url": f"https://job-boards.greenhouse.io/{board_of(number)}/jobs/{job_id}",
-            "location": {"name": city}, "updated_at": "2026-08-01T09:00:00-04:00",
-            "first_published": f"2026-07-{1 + number % 28:02d}T09:00:00-04:00", "requisition_id": f"R-{number:07d}",
-            "content": html.escape(intro + body), "departments": [{"id": 1, "name": base.department}],
-            "metadata": [], "company_name": f"Benchmark Co {number // PER_BOARD}"}
-
-
-def write_boards(root: Path, jobs: list[dict]) -> list[str]:
-    """One Greenhouse board file per PER_BOARD jobs under root/greenhouse/; returns the board names."""
-    folder = root / "greenhouse"
-    folder.mkdir(parents=True, exist_ok=True)
-    boards: dict[str, list[dict]] = {}
-    for number, job in enumerate(jobs):
-        boards.setdefault(board_of(number), []).append(job)
-    for board, listed in boards.items():
-        (folder / f"{board}.json").write_text(json.dumps({"jobs": listed, "meta": {"total": len(listed)}}),
-                                              encoding="utf-8")
-    return list(boards)
-
-
-def sources_for(server: ReplayServer, boards: list[str]) -> list[Source]:
-    return [Source(f"Benchmark Co {int(board[5:])}", "greenhouse", board, f"{server.base_url}/greenhouse/{board}.json",
-                   allow_hosts=("127.0.0.1",)) for board in boards]
+from pipelines.scan import run_scan
+from scrapers.items import Source
+from scrapers.normalise import embedding_text
+from scrapers.replay import ReplayServer
+from warehouse.db import reader, writer
+from warehouse.embeddings import store_vectors, unembedded_hashes
+from warehouse.load import load_scan, posting_count
 
 
 @dataclasses.dataclass
@@ -231,7 +77,7 @@ def timed_scan(db: Path, sources: list[Source], device: str, hook=lambda step, d
 
     def progress(step: str, done: int, total: int) -> None:
         hook(step, done, total)
-        marks.append((time.perf_counter(), step, _status_kb("self", "VmHWM") / 1024))
+        marks.append((time.perf_counter(), step, status_kb("self", "VmHWM") / 1024))
 
     start = time.perf_counter()
     summary = run_scan(db, sources, "bench", [], progress, device=device)
@@ -255,8 +101,8 @@ def scan_benchmark(args, bases: list[BasePosting], work: Path, device: str) -> t
         sources = sources_for(server, boards)
         first = timed_scan(db, sources, device)
         with reader(db) as con:
-            texts = [embedding_text(title, description) for title, description in con.execute(
-                "SELECT DISTINCT ON (content_hash) title, description FROM postings ORDER BY content_hash").fetchall()]
+            texts = [embedding_text(title, description)
+                     for _, title, description in con.table("posting_texts").fetchall()]
         again = timed_scan(db, sources, device)
         changed = range(0, args.postings, 10)
         for number in changed:
@@ -309,19 +155,23 @@ def plain_encode_seconds(texts: list[str], device: str) -> float:
         return time.perf_counter() - start
 
 
-def fast_backend_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[str]]:
-    """bf16 autocast against fp32 on this CPU, on real posting texts."""
-    texts = [embedding_text(normalised["title"], normalised["description"])
-             for normalised in (normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
-                                                               board=board_of(number)))
-                                for number in range(args.fast_texts))]
+def cpu_encode_timed(texts: list[str], precisions: tuple[str, ...]
+                     ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Seconds and vectors of the texts on a warm CPU Embedder, at each precision."""
     timings, vectors = {}, {}
-    for precision in ("fp32", "bf16"):
+    for precision in precisions:
         embedder = Embedder(device="cpu", precision=precision)
         embedder.encode(texts[:4])  # load and warm
         start = time.perf_counter()
         vectors[precision] = embedder.encode(texts)
         timings[precision] = time.perf_counter() - start
+    return timings, vectors
+
+
+def fast_backend_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[str]]:
+    """bf16 autocast against fp32 on this CPU, on real posting texts."""
+    texts = posting_texts(bases, args.fast_texts)
+    timings, vectors = cpu_encode_timed(texts, ("fp32", "bf16"))
     cosine = float(np.mean(np.sum(vectors["fp32"] * vectors["bf16"], axis=1)))
     auto = Embedder(device="cpu").precision
     native = cpu_has_native_bf16()
@@ -334,39 +184,10 @@ def fast_backend_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[s
     return result, rows
 
 
-def synthetic_rows(bases: list[BasePosting], count: int) -> list[dict]:
-    """Loadable posting rows: each base normalised once (as the crawler would), then varied per row."""
-    normalised = [normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
-                                                 board=board_of(number))) for number in range(min(count, len(bases)))]
-    rows = []
-    for number in range(count):
-        row = dict(normalised[number % len(normalised)])
-        board, native_id = f"load{number // 5000:03d}", str(5_000_000_000 + number)
-        stamp = f"Requisition L-{number:07d}."
-        row.update(board=board, native_id=native_id, posting_id=posting_id("greenhouse", board, native_id),
-                   title=f"{SENIORITY[number % len(SENIORITY)]}{row['title']}",
-                   description=f"{stamp}\n\n{row['description']}",
-                   description_html=f"<p>{stamp}</p>{row['description_html'] or ''}")
-        row["content_hash"] = content_hash(embedding_text(row["title"], row["description"]))
-        rows.append(row)
-    return rows
-
-
 def load_benchmark(args, bases: list[BasePosting], work: Path) -> tuple[dict, list[str]]:
     """load_scan of the same rows from Parquet feeds (as the crawl children write them) and from JSONL."""
     rows = synthetic_rows(bases, args.load_rows)
-    feeds: dict[str, list[Path]] = {"parquet": [], "jsonl": []}
-    statuses = []
-    for start in range(0, len(rows), 5000):
-        chunk = rows[start:start + 5000]
-        stem = work / f"load-{start // 5000:05d}-postings"
-        pq.write_table(pa.Table.from_pylist(chunk, schema=FEED_SCHEMA), f"{stem}.parquet", compression="zstd")
-        Path(f"{stem}.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk),
-                                         encoding="utf-8")
-        feeds["parquet"].append(Path(f"{stem}.parquet"))
-        feeds["jsonl"].append(Path(f"{stem}.jsonl"))
-        statuses.append({"company": chunk[0]["company"], "ats": "greenhouse", "board": chunk[0]["board"],
-                         "url": None, "status": "ok", "items": len(chunk), "rejects": [], "error": None})
+    feeds, statuses = write_feeds(rows, work, "load", formats=("parquet", "jsonl"))
     del rows
     seconds, megabytes = {}, {}
     for kind, files in feeds.items():
@@ -377,7 +198,7 @@ def load_benchmark(args, bases: list[BasePosting], work: Path) -> tuple[dict, li
             load_scan(con, started_at=datetime.now(timezone.utc), origin="bench", posting_files=files,
                       statuses=statuses)
             seconds[kind] = time.perf_counter() - start
-            loaded = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
+            loaded = posting_count(con)
         if loaded != args.load_rows:
             sys.exit(f"bench: load_scan stored {loaded} postings from {kind}, expected {args.load_rows}")
     rates = {kind: args.load_rows / value for kind, value in seconds.items()}
@@ -392,17 +213,8 @@ def load_benchmark(args, bases: list[BasePosting], work: Path) -> tuple[dict, li
 def int8_benchmark(args, bases: list[BasePosting]) -> tuple[dict, list[str]]:
     """int8 dynamic quantisation against fp32 on this CPU: speed, cosine, and the top-50 neighbours of real
     postings among --int8-texts of them."""
-    texts = [embedding_text(normalised["title"], normalised["description"])
-             for normalised in (normalise(greenhouse.parse_job(make_job(bases, number), company="Benchmark Co 0",
-                                                               board=board_of(number)))
-                                for number in range(args.int8_texts))]
-    timings, vectors = {}, {}
-    for precision in ("fp32", "int8"):
-        embedder = Embedder(device="cpu", precision=precision)
-        embedder.encode(texts[:4])  # load and warm
-        start = time.perf_counter()
-        vectors[precision] = embedder.encode(texts)
-        timings[precision] = time.perf_counter() - start
+    texts = posting_texts(bases, args.int8_texts)
+    timings, vectors = cpu_encode_timed(texts, ("fp32", "int8"))
     cosines = np.sum(vectors["fp32"] * vectors["int8"], axis=1)
     k, queries = 50, range(0, len(texts), max(1, len(texts) // 50))
 
@@ -452,27 +264,9 @@ def topk_benchmark(args, work: Path) -> tuple[dict, list[str]]:
     """Top-k over stored unit vectors: pipelines.rank (cold and warm), DuckDB SQL, and numpy in memory."""
     count, k, rng = args.topk_vectors, args.k, np.random.default_rng(7)
     db = work / "topk.duckdb"
-    matrix = np.empty((count, DIMENSIONS), dtype=np.float32)
-    with writer(db) as con:
-        con.execute("""INSERT INTO postings (posting_id, ats, board, native_id, company, title, description,
-                                             content_hash, first_seen, last_seen, last_scan_id)
-                       SELECT 'p' || i, 'greenhouse', 'topk', i::VARCHAR, 'Benchmark Co', 'Engineer', 'text',
-                              sha256('text ' || i), now(), now(), 1 FROM range(?) r(i)""", [count])
-        for start in range(0, count, 50_000):
-            stop = min(start + 50_000, count)
-            block = rng.standard_normal((stop - start, DIMENSIONS), dtype=np.float32)
-            block /= np.linalg.norm(block, axis=1, keepdims=True)
-            matrix[start:stop] = block
-            hashes = con.execute("SELECT sha256('text ' || i) FROM range(?, ?) r(i) ORDER BY i",
-                                 [start, stop]).fetchall()
-            con.register("new_vectors", pa.table({
-                "content_hash": pa.array([h for h, in hashes]), "model": pa.array([MODEL_KEY] * (stop - start)),
-                "vector": pa.FixedSizeListArray.from_arrays(pa.array(block.reshape(-1)), DIMENSIONS)}))
-            con.execute("INSERT INTO embeddings SELECT * FROM new_vectors")
-            con.unregister("new_vectors")
+    matrix = vector_warehouse(db, work, count, rng)
     ids = np.array([f"p{i}" for i in range(count)])
-    queries = rng.standard_normal((args.topk_repeat, DIMENSIONS), dtype=np.float32)
-    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    queries = unit_vectors(rng, args.topk_repeat)
 
     def numpy_top(query):
         scores = matrix @ query
@@ -487,6 +281,7 @@ def topk_benchmark(args, work: Path) -> tuple[dict, list[str]]:
             times.append(time.perf_counter() - start)
         return statistics.median(times), answers
 
+    # the comparison: ranking in DuckDB itself (not a query the project runs)
     sql = """SELECT p.posting_id, array_cosine_similarity(e.vector, $query::FLOAT[384]) AS similarity
              FROM postings p JOIN embeddings e ON e.content_hash = p.content_hash AND e.model = $model
              WHERE p.closed_at IS NULL ORDER BY similarity DESC LIMIT $k"""
@@ -554,17 +349,9 @@ def rss_child(config: dict) -> None:
         if step != "crawl" or not total or done != total:
             return
         with writer(db) as con:
-            pending = [h for h, in con.execute("""
-                SELECT DISTINCT content_hash FROM postings WHERE content_hash NOT IN (
-                    SELECT content_hash FROM embeddings WHERE model = ?) ORDER BY content_hash""",
-                [MODEL_KEY]).fetchall()][config["embed"]:]
+            pending = unembedded_hashes(con, MODEL_KEY)[config["embed"]:]
             if pending:
-                vectors = np.random.default_rng(3).standard_normal((len(pending), DIMENSIONS), dtype=np.float32)
-                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                con.register("seeded", pa.table({
-                    "content_hash": pending, "model": [MODEL_KEY] * len(pending),
-                    "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), DIMENSIONS)}))
-                con.execute("INSERT INTO embeddings SELECT * FROM seeded")
+                store_vectors(con, MODEL_KEY, pending, unit_vectors(np.random.default_rng(3), len(pending)))
 
     memory = TreeMemory()
     memory.start()
@@ -572,7 +359,7 @@ def rss_child(config: dict) -> None:
     memory.stop()
     print(json.dumps({"seconds": scan.seconds, "steps_s": scan.steps, "self_peak_mb_by_step": scan.peak_mb,
                       "embedded": scan.summary.embedded, "classified": scan.summary.classified,
-                      "sources": scan.summary.sources, "self_mb": _status_kb("self", "VmHWM") / 1024,
+                      "sources": scan.summary.sources, "self_mb": status_kb("self", "VmHWM") / 1024,
                       "children_mb": max(memory.children_peak_kb.values(), default=0) / 1024,
                       "tree_sampled_peak_mb": memory.tree_peak_kb / 1024}))
 
