@@ -1,16 +1,16 @@
 """Why is this role open? Bandwidth (more hands for existing work) or expertise
 (a capability the team lacks), with a calibrated probability and evidence.
 
-Text features: the posting embedding and counts of curated cue phrases for each
-class, into a logistic regression Platt-calibrated on out-of-fold scores, saved
-as plain arrays plus metadata (no pickle). What the warehouse knows about the
-company then shifts the log-odds: the same title open several times → bandwidth;
-a department new to the company's history → expertise. Those shifts are fixed
-priors (FACT_LOGIT), not learned: labelled postings carry no company history.
+Features: the posting embedding, counts of curated cue phrases for each class, and what the company's
+postings say (``models.company_facts``: the title's history, the department's age, posting growth, the
+role family's share), into a logistic regression Platt-calibrated on out-of-fold scores, saved as plain
+arrays plus metadata (no pickle). The facts are learned like the rest, from the labelled postings' own
+company histories.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -23,13 +23,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from models.company_facts import FEATURES as FACT_FEATURES, CompanyFacts
+from models.embedder import MODEL_KEY
+
 HERE = Path(__file__).parent
 CUES_PATH = HERE / "data" / "cue_phrases.toml"
 ARTIFACT_DIR = HERE / "artifacts" / "hire_type"
 CLASSES = ("bandwidth", "expertise")
-# log-odds shift per fact: per log(1 + other open postings with the same title), and for a new department
-FACT_LOGIT = {"same_title_open": -0.8, "new_department": 0.8}
 TITLE_ONLY_SHRINK = 0.5   # a title alone says little about why a role is open: its log-odds are halved
+# how a posting becomes the text the model reads; change it whenever that changes, so stored calls are redone
+TEXT_PREPARATION = f"1:parse_job+normalise,embedding_text(title,description),{MODEL_KEY}"
+FEATURE_NAMES = ("embedding", "log1p(bandwidth cues)", "log1p(expertise cues)", *FACT_FEATURES,
+                 "expertise cues x bandwidth cues", "expertise cues x same title listed or open")
+EVIDENCE_LOGIT = 0.3      # a fact is cited when it moves the calibrated log-odds by at least this much
 
 
 @dataclass(frozen=True)
@@ -88,14 +94,24 @@ def cue_counts(found: list[list[Cue]]) -> np.ndarray:
     return np.log1p(np.asarray(rows, dtype=np.float64)).reshape(len(found), len(CLASSES))
 
 
-def features(vectors: np.ndarray, cue_counts: np.ndarray) -> np.ndarray:
-    return np.hstack([vectors, cue_counts]).astype(np.float64)
+def features(vectors: np.ndarray, cue_counts: np.ndarray, facts: list[CompanyFacts]) -> np.ndarray:
+    """Embedding, cue counts, fact features, and two interactions: an expertise cue ("founding", "from
+    scratch") said beside bandwidth cues, or by a company already listing the same title, is weaker."""
+    fact_rows = np.asarray([fact.vector() for fact in facts], dtype=np.float64).reshape(len(facts), len(FACT_FEATURES))
+    repeated = np.log1p([fact.same_title_open + fact.title_times_listed for fact in facts])
+    interactions = np.column_stack([cue_counts[:, 1] * cue_counts[:, 0], cue_counts[:, 1] * repeated])
+    return np.hstack([vectors, cue_counts, fact_rows, interactions]).astype(np.float64)
 
 
-@dataclass(frozen=True)
-class CompanyFacts:
-    same_title_open: int = 0       # other open postings with the same title at the company
-    new_department: bool = False   # the posting's department first appeared in the company's latest scans
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def model_version(lineage: dict, cues_path: Path = CUES_PATH) -> str:
+    """The hash of what the calls depend on: labels, lexicon, text preparation, hyper-parameters."""
+    parts = {**lineage, "lexicon": file_digest(cues_path), "text_preparation": TEXT_PREPARATION,
+             "title_only_shrink": TITLE_ONLY_SHRINK}
+    return "hire_type:" + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class HireTypeClassifier(ClassifierMixin, BaseEstimator):
@@ -167,33 +183,39 @@ class HireTypeModel:
         self.version = version
 
     @classmethod
-    def load(cls, directory: Path = ARTIFACT_DIR) -> "HireTypeModel":
+    def load(cls, directory: Path = ARTIFACT_DIR, cues_path: Path = CUES_PATH) -> "HireTypeModel":
         classifier, metadata = HireTypeClassifier.load(directory)
-        return cls(classifier, CueMatcher.load(), f"hire_type:{metadata['version']}:title-only{TITLE_ONLY_SHRINK}")
+        return cls(classifier, CueMatcher.load(cues_path), model_version(metadata["lineage"], cues_path))
 
-    def predict(self, texts: list[str], vectors: np.ndarray, facts: list[CompanyFacts] | None = None,
+    def _fact_evidence(self, fact: CompanyFacts) -> list[str]:
+        """The facts that moved this call, in words, strongest first."""
+        a, _ = self.classifier.platt_
+        start = len(self.classifier.coef_) - len(FACT_FEATURES) - 2
+        moves = a * self.classifier.coef_[start:start + len(FACT_FEATURES)] * np.asarray(fact.vector())
+        cited = []
+        for move, name, value in sorted(zip(moves, FACT_FEATURES, fact.shown()), key=lambda row: -abs(row[0])):
+            if abs(move) >= EVIDENCE_LOGIT:
+                cited.append(f"{CLASSES[int(move > 0)]} fact: {name}: {value}")
+        return cited
+
+    def predict(self, texts: list[str], vectors: np.ndarray, facts: list[CompanyFacts],
                 title_only: list[bool] | None = None) -> list[HireTypeCall]:
-        """``title_only``: postings with no description, whose call is tempered toward 0.5 and says so."""
-        facts = facts or [CompanyFacts()] * len(texts)
+        """``facts``: what the company's postings say (``models.company_facts``); ``title_only``: postings with
+        no description, whose call is tempered toward 0.5 and says so."""
         title_only = title_only or [False] * len(texts)
         found = [self.cues.find(text) for text in texts]  # the regexes are the cost: run them once per text
-        logits = self.classifier.calibrated_logit(features(vectors, cue_counts(found)))
+        logits = self.classifier.calibrated_logit(features(vectors, cue_counts(found), facts))
         calls = []
         for cues, logit, fact, bare in zip(found, logits, facts, title_only):
             evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in cues]
             if bare:
                 logit *= TITLE_ONLY_SHRINK
                 evidence.append("judged from the title only: no description, so the call is less sure")
-            if fact.same_title_open:
-                logit += FACT_LOGIT["same_title_open"] * np.log1p(fact.same_title_open)
-                evidence.append(f"bandwidth fact: {fact.same_title_open} other open postings with the same "
-                                "title at this company")
-            if fact.new_department:
-                logit += FACT_LOGIT["new_department"]
-                evidence.append("expertise fact: a department new to this company's postings")
+            evidence += self._fact_evidence(fact)
             probability = float(1.0 / (1.0 + np.exp(-logit)))
             label = CLASSES[int(probability >= 0.5)]
             if not evidence:
                 evidence.append("no cue phrase; call made from the posting's overall wording (embedding)")
             calls.append(HireTypeCall(label, round(float(probability), 4), evidence[:8]))
         return calls
+
