@@ -162,13 +162,10 @@ def _classify_records(postings: list[dict]) -> list:
     from models.embedder import Embedder
     from models.hire_type import HireTypeModel
     from models.sections import boilerplate_spans, role_text
-    from scrapers.normalise import embedding_text
 
-    texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    cue_texts = [embedding_text(p["title"], role_text(p["description"], boilerplate_spans(segments)))
-                 for p, segments in zip(postings, _file_segments(postings))]
-    return HireTypeModel.load().predict(cue_texts, Embedder().encode(texts),
-                                        title_only=[not p["description"].strip() for p in postings])
+    role_texts = [role_text(p["description"], boilerplate_spans(segments))
+                  for p, segments in zip(postings, _file_segments(postings))]
+    return HireTypeModel.load().predict_postings(postings, Embedder().encode, role_texts)
 
 
 @app.command()
@@ -331,11 +328,11 @@ def train(shared: Annotated[Path, typer.Option(help="The shared data folder with
           = HERE.parent / "shared" / "data") -> None:
     """Rebuild the hire-type model, then the fit ranker (it reads hire-type calls) from the graded data;
     prints their cross-validated and held-out scores."""
-    from models.train import evaluate_and_train
+    from models.train import evaluate_and_train, flat
     from models.train_fit import train as train_fit
 
     with user_errors():
-        metrics = {f"hire_type.{k}": v for k, v in evaluate_and_train(shared).items()}
+        metrics = {f"hire_type.{k}": v for k, v in flat(evaluate_and_train(shared)).items()}
         metrics |= {f"fit.{k}": v for k, v in train_fit(shared).items()}
     _print_rows(["metric", "value"], sorted((k, str(v)) for k, v in metrics.items()), "table")
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from re import _constants as sre_constants, _parser as sre_parser  # the stdlib's own reading of a pattern
@@ -21,10 +22,12 @@ from re import _constants as sre_constants, _parser as sre_parser  # the stdlib'
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from models.company_facts import FEATURES as FACT_FEATURES, CompanyFacts
+from models.company_facts import FEATURES as FACT_FEATURES, CompanyFacts, facts_among
 from models.embedder import MODEL_KEY
+from scrapers.normalise import embedding_text
 
 HERE = Path(__file__).parent
 CUES_PATH = HERE / "data" / "cue_phrases.toml"
@@ -35,6 +38,7 @@ TITLE_ONLY_SHRINK = 0.5   # a title alone says little about why a role is open: 
 TEXT_PREPARATION = f"1:parse_job+normalise,embedding_text(title,description),{MODEL_KEY}"
 FEATURE_NAMES = ("embedding", "log1p(bandwidth cues)", "log1p(expertise cues)", *FACT_FEATURES,
                  "expertise cues x bandwidth cues", "expertise cues x same title listed or open")
+THRESHOLDS = tuple(np.round(np.arange(0.25, 0.651, 0.05), 2))  # candidate expertise thresholds
 EVIDENCE_LOGIT = 0.3      # a fact is cited when it moves the calibrated log-odds by at least this much
 
 
@@ -115,7 +119,9 @@ def model_version(lineage: dict, cues_path: Path = CUES_PATH) -> str:
 
 
 class HireTypeClassifier(ClassifierMixin, BaseEstimator):
-    """Logistic regression with out-of-fold Platt calibration; y is 1 for expertise."""
+    """Logistic regression with out-of-fold Platt calibration; y is 1 for expertise. The expertise call is
+    made above the calibrated probability that gave the best out-of-fold macro-F1 (``threshold_``): the
+    classes are unequal, and 0.5 misses expertise hires the probability ranks well."""
 
     def __init__(self, C: float = 1.0, cv: int = 5, random_state: int = 0) -> None:
         self.C = C
@@ -130,6 +136,8 @@ class HireTypeClassifier(ClassifierMixin, BaseEstimator):
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
         out_of_fold = cross_val_predict(self._model(), X, y, cv=folds, method="decision_function")
         platt = LogisticRegression(C=1e6).fit(out_of_fold.reshape(-1, 1), y)
+        calibrated = platt.predict_proba(out_of_fold.reshape(-1, 1))[:, 1]
+        self.threshold_ = max(THRESHOLDS, key=lambda t: (f1_score(y, calibrated >= t, average="macro"), -abs(t - 0.5)))
         model = self._model().fit(X, y)
         self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
         self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
@@ -148,11 +156,12 @@ class HireTypeClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - expertise, expertise])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+        return (self.predict_proba(X)[:, 1] >= self.threshold_).astype(int)
 
     def save(self, directory: Path, metadata: dict) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        np.savez(directory / "weights.npz", coef=self.coef_, intercept=self.intercept_, platt=self.platt_)
+        np.savez(directory / "weights.npz", coef=self.coef_, intercept=self.intercept_, platt=self.platt_,
+                 threshold=self.threshold_)
         params = self.get_params()
         (directory / "metadata.json").write_text(json.dumps({**metadata, "params": params}, indent=2) + "\n")
 
@@ -163,6 +172,7 @@ class HireTypeClassifier(ClassifierMixin, BaseEstimator):
         model = cls(**metadata["params"])
         model.coef_, model.intercept_ = weights["coef"], float(weights["intercept"])
         model.platt_ = tuple(float(v) for v in weights["platt"])
+        model.threshold_ = float(weights["threshold"])
         model.classes_ = np.array([0, 1])
         return model, metadata
 
@@ -213,9 +223,19 @@ class HireTypeModel:
                 evidence.append("judged from the title only: no description, so the call is less sure")
             evidence += self._fact_evidence(fact)
             probability = float(1.0 / (1.0 + np.exp(-logit)))
-            label = CLASSES[int(probability >= 0.5)]
+            label = CLASSES[int(probability >= self.classifier.threshold_)]
             if not evidence:
                 evidence.append("no cue phrase; call made from the posting's overall wording (embedding)")
             calls.append(HireTypeCall(label, round(float(probability), 4), evidence[:8]))
         return calls
 
+    def predict_postings(self, postings: list[dict], encode: Callable[[list[str]], np.ndarray],
+                         role_texts: list[str] | None = None) -> list[HireTypeCall]:
+        """Calls for normalised postings read together, with no warehouse (a postings file, the fit hard set):
+        a posting's company facts come from the others of its company among them. ``role_texts``: each
+        description's role content (``models.sections``), where the cues are read; the whole text when None."""
+        texts = [embedding_text(p["title"], p["description"]) for p in postings]
+        cue_texts = texts if role_texts is None else [embedding_text(p["title"], role)
+                                                       for p, role in zip(postings, role_texts)]
+        return self.predict(cue_texts, encode(texts), facts_among(postings),
+                            title_only=[not p["description"].strip() for p in postings])

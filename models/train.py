@@ -110,6 +110,17 @@ def no_near_copy(texts: list[str], vectors: np.ndarray, train: np.ndarray) -> np
     return np.asarray(unseen)
 
 
+def flat(metrics: dict, prefix: str = "") -> dict:
+    """Nested figures as dotted keys (``test.model.macro_f1``), for a table; the reliability bins left out."""
+    out = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict) and key != "cv_macro_f1_by_C":
+            out |= flat(value, f"{prefix}{key}.")
+        elif not isinstance(value, list):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def _choose_C(X: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     cv = {C: scores(y, cross_val_predict(HireTypeClassifier(C=C), X, y, cv=folds))["macro_f1"] for C in C_GRID}

@@ -30,7 +30,6 @@ from models.hire_type import HireTypeModel
 from models.profile import Profile, load_profile
 from models.skills import SkillExtractor
 from pipelines.embed import embed_texts
-from scrapers.normalise import embedding_text
 
 POINTS_PER_GRADE = 100 / 3
 ALPHAS = (0.3, 1.0, 3.0, 10.0)
@@ -60,9 +59,7 @@ def load_hardset(shared: Path, encode) -> list[GradedProfile]:
     """Every graded profile with its postings read, classified for hire type, and turned into features."""
     by_profile = graded_pairs(shared)
     every = {p["posting_id"]: p for pairs in by_profile.values() for p, _ in pairs}
-    texts = [embedding_text(p["title"], p["description"]) for p in every.values()]
-    calls = HireTypeModel.load().predict(texts, encode(texts),
-                                         title_only=[not p["description"].strip() for p in every.values()])
+    calls = HireTypeModel.load().predict_postings(list(every.values()), encode)
     expertise = {pid: call.expertise_probability for pid, call in zip(every, calls)}
     scorer = FitScorer(SkillExtractor.load(), encode, model=_untrained())
     out = []

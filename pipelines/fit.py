@@ -30,7 +30,7 @@ from models.skills import SkillExtractor, SkillMention
 from pipelines.embed import embed_texts
 from pipelines.imports import jsonl_postings
 from pipelines.rank import top_k
-from scrapers.normalise import RejectedPosting, embedding_text, normalise
+from scrapers.normalise import RejectedPosting, normalise
 from warehouse.db import reader, writer
 
 CANDIDATES = 2_000
@@ -64,9 +64,7 @@ def file_inputs(path: Path, encode: Callable[[list[str]], np.ndarray],
     boilerplate = [[list(span) for span in boilerplate_spans(segments)]
                    for segments in segment_batch(postings, lambda p: (p["ats"], p["board"]))]
     role_texts = [role_text(p["description"], spans) for p, spans in zip(postings, boilerplate)]
-    texts = [embedding_text(p["title"], p["description"]) for p in postings]
-    calls = HireTypeModel.load().predict([embedding_text(p["title"], text) for p, text in zip(postings, role_texts)],
-                                         encode(texts), title_only=[not p["description"].strip() for p in postings])
+    calls = HireTypeModel.load().predict_postings(postings, encode, role_texts)
     return [{**p, "id": p["native_id"], "boilerplate": spans or None, "hire_type": call.hire_type,
              "expertise_probability": call.expertise_probability, "skills": skills.extract(text)}
             for p, spans, text, call in zip(postings, boilerplate, role_texts, calls)], rejected

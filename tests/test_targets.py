@@ -63,8 +63,9 @@ class Market:
                           listed, closed or listed, closed])
         if hire_type:
             p_exp = 0.8 if hire_type == "expertise" else 0.2
-            self.con.execute("INSERT INTO hire_types VALUES (?, ?, 'm', 0, false, ?, ?, '[]')",
-                             [pid, chash, hire_type, p_exp])
+            self.con.execute("""INSERT INTO hire_types (posting_id, content_hash, model, same_title_open,
+                                new_department, hire_type, expertise_probability, evidence)
+                                VALUES (?, ?, 'm', 0, false, ?, ?, '[]')""", [pid, chash, hire_type, p_exp])
         explanation = {"fit_score": fit, "components": {}, "gaps": [], "gates": list(gates),
                        "matched": [{"requirement": r, "resume_line": line, "similarity": s} for r, line, s in matched]}
         self.con.execute("INSERT INTO fit_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",

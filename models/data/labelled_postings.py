@@ -4,14 +4,18 @@ Each recorded payload goes through the project's parser for its ATS (Hacker News
 spider's ``parse_job``), then through the normaliser, so training sees the title and description serving
 sees. The three payload kinds the project has no spider for (Remotive, USAJOBS, Oracle) and the few HN posts
 whose first line names no company (the spider rejects them) are read by ``check_labels`` and given to the
-normaliser as a plain ``file`` posting. Every posting also carries ``first_seen`` (the HN run's date; the
-board snapshot's date is unknown, so one date per file) and ``group`` (the postings it is seen among: an HN
-run, or one board file), from which the company facts of training rows are computed.
+normaliser as a plain ``file`` posting. Every posting also carries ``first_seen`` (the HN run's date; a
+board posting's own publication date where it has one) and ``group`` (the postings it is seen among: an HN
+run, or one board file), from which the company facts of training rows are computed; a Greenhouse board's
+earlier postings come from the monthly longitudinal file.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
+from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -20,10 +24,11 @@ from models.company_facts import CompanyFacts, Seen, facts_by_company
 from models.data.check_labels import postings_in_file
 from scrapers.ats import ashby, greenhouse, hn, lever, recruitee, smartrecruiters, workable, workday
 from scrapers.items import new_posting
-from scrapers.normalise import RejectedPosting, normalise
+from scrapers.normalise import RejectedPosting, company_key, normalise
 
 HN_PREFIX = "hn_whoishiring/runs/"
-BOARD_SNAPSHOT = date(2026, 1, 1)  # board files carry no crawl date: one date for all, so none looks newer
+LONGITUDINAL = "greenhouse_boards/greenhouse_jobs_monthly_longitudinal.csv.gz"
+BOARD_SNAPSHOT = date(2026, 1, 1)  # a board posting with no date of its own is taken as first seen then
 _SNAPSHOT_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 # board files the project has a parser for: (its parse_job, the company the board belongs to; None: the
@@ -91,7 +96,7 @@ def _board(shared: Path, rel: str) -> dict[str, dict]:
             out[native_id] = new_posting(ats="file", board=Path(rel).stem, native_id=native_id,
                                          company=Path(rel).parent.name, title=title or "(untitled)",
                                          description_html=text, raw={"id": native_id})
-    return {native_id: {**raw, "first_seen": BOARD_SNAPSHOT, "group": rel} for native_id, raw in out.items()}
+    return {native_id: {**raw, "group": rel} for native_id, raw in out.items()}
 
 
 @cache
@@ -101,11 +106,36 @@ def postings_of_file(shared: Path, rel: str) -> dict[str, dict]:
     out = {}
     for native_id, raw in raws.items():
         try:
-            out[native_id] = {**normalise(raw), "first_seen": raw["first_seen"], "group": raw["group"]}
+            posting = normalise(raw)
         except RejectedPosting:
             continue
+        posted = date.fromisoformat(posting["posted_at"][:10]) if posting["posted_at"] else BOARD_SNAPSHOT
+        out[native_id] = {**posting, "first_seen": raw.get("first_seen", posted), "group": raw["group"]}
     return out
 
+
+@cache
+def _greenhouse_history(shared: Path) -> dict[str, list[tuple[str, str, date]]]:
+    """{board token: [(job id, title, first published)]} from the monthly longitudinal Greenhouse file."""
+    out = defaultdict(list)
+    with gzip.open(shared / LONGITUDINAL, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out[row["board_token"]].append((row["job_id"], row["title"],
+                                            date.fromisoformat((row["first_published"] or row["first_seen_snapshot"])[:10])))
+    return dict(out)
+
+
+def _board_history(shared: Path, postings: dict[str, dict]) -> list[Seen]:
+    """A board file's postings, plus the board's earlier postings where the longitudinal file knows it."""
+    history = [_seen(native_id, posting) for native_id, posting in postings.items()]
+    known = _greenhouse_history(shared)
+    for posting in postings.values():
+        token = company_key(posting["company"]).replace(" ", "")
+        if posting["ats"] == "greenhouse" and token in known:
+            history += [Seen(f"earlier:{job_id}", posting["company"], title, None, day)
+                        for job_id, title, day in known[token] if job_id not in postings]
+            break
+    return history
 
 def hn_runs(shared: Path) -> list[str]:
     return sorted(str(path.relative_to(shared)) for path in (shared / HN_PREFIX).glob("*/raw.json"))
@@ -134,7 +164,7 @@ def training_facts(shared: Path, rows: list[dict]) -> list[CompanyFacts]:
                                                    date.fromisoformat(Path(group).parent.name))
             else:
                 postings = postings_of_file(shared, group)
-                by_group[group] = facts_by_company([_seen(i, p) for i, p in postings.items()], set(postings),
-                                                   BOARD_SNAPSHOT)
+                as_of = max(p["first_seen"] for p in postings.values())   # the board as it was when read
+                by_group[group] = facts_by_company(_board_history(shared, postings), set(postings), as_of)
         out.append(by_group[group][row["id"]])
     return out
