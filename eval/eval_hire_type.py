@@ -1,5 +1,5 @@
 """Hire-type figures on the held-out test split and on its postings with no near-copy in train: macro-F1 and
-expertise recall/precision of the model, the previous recipe (embedding and cue counts, no company facts)
+expertise recall/precision of the model, the previous recipe (embedding and cue counts per class)
 and a cue-phrase-only baseline, all fitted on the same train split; then the reliability curve of the
 model's calibrated probability on the test split. Refits the (deterministic) model without saving it.
 

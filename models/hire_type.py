@@ -15,7 +15,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from re import _constants as sre_constants, _parser as sre_parser  # the stdlib's own reading of a pattern
 
@@ -36,7 +36,8 @@ CLASSES = ("bandwidth", "expertise")
 TITLE_ONLY_SHRINK = 0.5   # a title alone says little about why a role is open: its log-odds are halved
 # how a posting becomes the text the model reads; change it whenever that changes, so stored calls are redone
 TEXT_PREPARATION = f"1:parse_job+normalise,embedding_text(title,description),{MODEL_KEY}"
-FEATURE_NAMES = ("embedding", "log1p(bandwidth cues)", "log1p(expertise cues)", *FACT_FEATURES,
+FEATURE_NAMES = ("embedding", "log1p(bandwidth cues)", "log1p(expertise cues)", "log1p(matches) per cue pattern",
+                 *FACT_FEATURES,
                  "expertise cues x bandwidth cues", "expertise cues x same title listed or open")
 THRESHOLDS = tuple(np.round(np.arange(0.25, 0.651, 0.05), 2))  # candidate expertise thresholds
 EVIDENCE_LOGIT = 0.3      # a fact is cited when it moves the calibrated log-odds by at least this much
@@ -48,6 +49,7 @@ class Cue:
     phrase: str
     start: int
     end: int
+    pattern: str = field(default="", compare=False)   # the lexicon regex that found it
 
 
 # IGNORECASE matches an ASCII letter to these too (Python's re docs); casefold() leaves 'ı' alone and turns
@@ -85,11 +87,16 @@ class CueMatcher:
         for label, patterns in self.patterns.items():
             for pattern, required in patterns:
                 if required in folded:
-                    cues.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+                    cues.extend(Cue(label, m.group(0), m.start(), m.end(), pattern.pattern)
+                                for m in pattern.finditer(text))
         return sorted(cues, key=lambda c: c.start)
 
     def counts(self, texts: list[str]) -> np.ndarray:
         return cue_counts([self.find(text) for text in texts])
+
+    def keys(self) -> list[tuple[str, str]]:
+        """(class, regex) of every lexicon entry, in lexicon order: the per-pattern features' columns."""
+        return [(label, pattern.pattern) for label in CLASSES for pattern, _ in self.patterns[label]]
 
 
 def cue_counts(found: list[list[Cue]]) -> np.ndarray:
@@ -98,13 +105,29 @@ def cue_counts(found: list[list[Cue]]) -> np.ndarray:
     return np.log1p(np.asarray(rows, dtype=np.float64)).reshape(len(found), len(CLASSES))
 
 
-def features(vectors: np.ndarray, cue_counts: np.ndarray, facts: list[CompanyFacts]) -> np.ndarray:
-    """Embedding, cue counts, fact features, and two interactions: an expertise cue ("founding", "from
-    scratch") said beside bandwidth cues, or by a company already listing the same title, is weaker."""
+def pattern_counts(found: list[list[Cue]], keys: list[tuple[str, str]]) -> np.ndarray:
+    """log(1 + matches) of each lexicon entry per text: each cue gets its own learned weight ("founding" is
+    weaker than "our first finance hire"). ``keys`` are the entries the model was trained with; an entry
+    added since has no column, one removed since counts nothing."""
+    column = {key: j for j, key in enumerate(keys)}
+    rows = np.zeros((len(found), len(keys)))
+    for i, cues in enumerate(found):
+        for cue in cues:
+            if (cue.label, cue.pattern) in column:
+                rows[i, column[(cue.label, cue.pattern)]] += 1
+    return np.log1p(rows)
+
+
+def features(vectors: np.ndarray, found: list[list[Cue]], facts: list[CompanyFacts],
+             keys: list[tuple[str, str]]) -> np.ndarray:
+    """Embedding, cue counts per class and per lexicon entry (``keys``), fact features, and two interactions:
+    an expertise cue ("founding", "from scratch") said beside bandwidth cues, or by a company already listing
+    the same title, is weaker."""
+    cue_counts_ = cue_counts(found)
     fact_rows = np.asarray([fact.vector() for fact in facts], dtype=np.float64).reshape(len(facts), len(FACT_FEATURES))
     repeated = np.log1p([fact.same_title_open + fact.title_times_listed for fact in facts])
-    interactions = np.column_stack([cue_counts[:, 1] * cue_counts[:, 0], cue_counts[:, 1] * repeated])
-    return np.hstack([vectors, cue_counts, fact_rows, interactions]).astype(np.float64)
+    interactions = np.column_stack([cue_counts_[:, 1] * cue_counts_[:, 0], cue_counts_[:, 1] * repeated])
+    return np.hstack([vectors, cue_counts_, pattern_counts(found, keys), fact_rows, interactions]).astype(np.float64)
 
 
 def file_digest(path: Path) -> str:
@@ -187,15 +210,18 @@ class HireTypeCall:
 class HireTypeModel:
     """The saved classifier plus the cue lexicon: texts (+ vectors, facts) → calls with evidence."""
 
-    def __init__(self, classifier: HireTypeClassifier, cues: CueMatcher, version: str) -> None:
+    def __init__(self, classifier: HireTypeClassifier, cues: CueMatcher, version: str,
+                 trained_cues: list[tuple[str, str]]) -> None:
         self.classifier = classifier
         self.cues = cues
         self.version = version
+        self.trained_cues = trained_cues
 
     @classmethod
     def load(cls, directory: Path = ARTIFACT_DIR, cues_path: Path = CUES_PATH) -> "HireTypeModel":
         classifier, metadata = HireTypeClassifier.load(directory)
-        return cls(classifier, CueMatcher.load(cues_path), model_version(metadata["lineage"], cues_path))
+        return cls(classifier, CueMatcher.load(cues_path), model_version(metadata["lineage"], cues_path),
+                   [tuple(key) for key in metadata["cue_patterns"]])
 
     def _fact_evidence(self, fact: CompanyFacts) -> list[str]:
         """The facts that moved this call, in words, strongest first."""
@@ -214,7 +240,7 @@ class HireTypeModel:
         no description, whose call is tempered toward 0.5 and says so."""
         title_only = title_only or [False] * len(texts)
         found = [self.cues.find(text) for text in texts]  # the regexes are the cost: run them once per text
-        logits = self.classifier.calibrated_logit(features(vectors, cue_counts(found), facts))
+        logits = self.classifier.calibrated_logit(features(vectors, found, facts, self.trained_cues))
         calls = []
         for cues, logit, fact, bare in zip(found, logits, facts, title_only):
             evidence = [f'{cue.label} cue: "{cue.phrase}"' for cue in cues]

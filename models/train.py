@@ -23,13 +23,13 @@ from models.company_facts import CompanyFacts
 from models.data.labelled_postings import postings_of_file, training_facts
 from models.embedder import MODEL_KEY, Embedder
 from models.hire_type import (ARTIFACT_DIR, CLASSES, CUES_PATH, FEATURE_NAMES, TEXT_PREPARATION, CueMatcher,
-                              HireTypeClassifier, features, file_digest, model_version)
+                              HireTypeClassifier, cue_counts, features, file_digest, model_version)
 from models.sections import boilerplate_spans, role_text, segment_board
 from scrapers.normalise import embedding_text
 
 LABELS_PATH = Path(__file__).parent / "data" / "hire_type_labels.jsonl"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-C_GRID = (0.1, 0.3, 1.0, 3.0)
+C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 NEAR_COPY_COSINE = 0.95   # embedding cosine at or above which two postings are the same ad
 NEAR_COPY_JACCARD = 0.5   # or this share of shared word 5-grams: a repost with an edited header or line
 RELIABILITY_BINS = 10
@@ -129,16 +129,16 @@ def _choose_C(X: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
 
 def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path | None = ARTIFACT_DIR) -> dict:
     """Choose C by 5-fold CV on the train split, fit on all of it, score the test split (all of it, and the
-    postings with no near-copy in train) beside the previous recipe (embedding and cue counts, no facts) and
+    postings with no near-copy in train) beside the previous recipe (embedding and cue counts per class) and
     a cue-only baseline, save to ``out`` (None: evaluate only). Deterministic."""
     data = load_labelled(shared)
     train = np.array([s == "train" for s in data.split])
     embedder = Embedder()
     vectors = embedder.encode(data.texts)
     cues = CueMatcher.load()
-    counts = cues.counts(data.cue_texts)
-    X = features(vectors, counts, data.facts)
-    previous_X = np.hstack([vectors, counts])   # the model before company facts were learned
+    found = [cues.find(text) for text in data.cue_texts]
+    X = features(vectors, found, data.facts, cues.keys())
+    previous_X = np.hstack([vectors, cue_counts(found)])   # the model before cue and fact weights were learned
     y_train, y_test = data.y[train], data.y[~train]
     C, cv = _choose_C(X[train], y_train)
     classifier = HireTypeClassifier(C=C).fit(X[train], y_train)
@@ -166,6 +166,7 @@ def evaluate_and_train(shared: Path = DEFAULT_SHARED, out: Path | None = ARTIFAC
     lineage = {"labels": file_digest(LABELS_PATH), "params": classifier.get_params(), "features": FEATURE_NAMES}
     classifier.save(out, {
         "lineage": lineage,
+        "cue_patterns": cues.keys(),
         "version_at_training": model_version(lineage, CUES_PATH),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "training_data": {"labels": "models/data/hire_type_labels.jsonl", "lexicon": "models/data/cue_phrases.toml",

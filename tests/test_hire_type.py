@@ -11,7 +11,8 @@ from sklearn.base import clone
 
 from models.company_facts import CompanyFacts, Seen, facts_among, facts_at
 from models.company_facts import FEATURES as FACT_FEATURES
-from models.hire_type import ARTIFACT_DIR, CUES_PATH, EVIDENCE_LOGIT, HireTypeClassifier, HireTypeModel
+from models.hire_type import (ARTIFACT_DIR, CUES_PATH, EVIDENCE_LOGIT, CueMatcher, HireTypeClassifier, HireTypeModel,
+                              pattern_counts)
 
 
 def _separable(n: int = 120, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +54,19 @@ def test_editing_the_lexicon_changes_the_version(tmp_path):
     assert HireTypeModel.load(ARTIFACT_DIR, lexicon).version == before    # the same inputs, the same version
     lexicon.write_text(CUES_PATH.read_text(encoding="utf-8").replace('"greenfield",', '"greenfield",\n  "skunkworks",'),
                        encoding="utf-8")
-    assert HireTypeModel.load(ARTIFACT_DIR, lexicon).version != before
+    edited = HireTypeModel.load(ARTIFACT_DIR, lexicon)
+    assert edited.version != before
+    # the new entry is found and cited; it has no learned weight until the model is trained again
+    call = edited.predict(["Engineer\n\nJoin our skunkworks."], np.zeros((1, 384)), [CompanyFacts()])[0]
+    assert 'expertise cue: "skunkworks"' in call.evidence
+
+
+def test_each_cue_pattern_counts_in_the_column_it_was_trained_with():
+    matcher = CueMatcher({"expertise": ["founding engineer", "greenfield"], "bandwidth": ["backfill"]})
+    found = [matcher.find("Founding engineer for a greenfield greenfield build"), matcher.find("a backfill")]
+    trained = [("bandwidth", r"\b(?:backfill)\b"), ("expertise", r"\b(?:greenfield)\b"),
+               ("expertise", r"\b(?:from scratch)\b")]   # "founding engineer" was added after training
+    assert np.allclose(pattern_counts(found, trained), np.log1p([[0, 2, 0], [1, 0, 0]]))
 
 
 def test_the_served_model_weighs_facts_and_cites_those_that_moved_the_call():
