@@ -114,10 +114,10 @@ def facts_by_company(history: list[Seen], open_ids: set[str], as_of: date | date
 
 
 def facts_among(postings: list[dict]) -> list[CompanyFacts]:
-    """Facts for normalised postings read together with no history (a postings file, one board): each is
-    compared with the others of its company, all open and first seen on the same day."""
+    """Facts for postings read together with no history (a postings file, one board): each is compared with
+    the others of its company, all open and first seen on the same day."""
     today = date.today()
-    history = [Seen(p["posting_id"], p.get("company") or "", p["title"], p.get("department"), today)
-               for p in postings]
+    history = [Seen(str(i), p.get("company") or "", p["title"], p.get("department"), today)
+               for i, p in enumerate(postings)]
     facts = facts_by_company(history, {p.posting_id for p in history}, today)
-    return [facts[p["posting_id"]] for p in postings]
+    return [facts[str(i)] for i in range(len(postings))]
