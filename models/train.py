@@ -63,7 +63,8 @@ def load_labelled(shared: Path, labels_path: Path = LABELS_PATH) -> LabelledSet:
     roles = {rel: role_texts_of_file(shared, rel) for rel in {row["file"] for row in rows}}
     return LabelledSet(keys=[f"{row['source']}:{row['id']}" for row in rows],
                        texts=[embedding_text(p["title"], p["description"]) for p in postings],
-                       cue_texts=[roles[row["file"]][row["id"]] for row in rows],
+                       cue_texts=[embedding_text(p["title"], roles[row["file"]][row["id"]])
+                                  for p, row in zip(postings, rows)],
                        facts=training_facts(shared, rows),
                        y=np.asarray([CLASSES.index(row["label"]) for row in rows]),
                        split=[row["split"] for row in rows])
