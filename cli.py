@@ -180,21 +180,24 @@ def classify(postings: Path, output: OutOption = None) -> None:
 
 @app.command()
 def skills(postings: Path, output: OutOption = None) -> None:
-    """Skills each posting names in its role content, linked to the taxonomy, with offsets into its description
-    and must/nice; and its sections (role content or company boilerplate) with their offsets."""
+    """Skill spans each posting's role content names, with offsets into its description and must/nice: the
+    gazetteer's names and the trained tagger's spans, each linked to the taxonomy (name, taxonomy id) or unlinked
+    (its text only); and its sections (role content or company boilerplate) with their offsets."""
+    from models.embedder import Embedder, MemoEncoder
+    from models.linking import load_reader
     from models.sections import boilerplate_spans, role_text
     from models.skills import SkillExtractor
 
     with user_errors():
         records = read_postings_file(postings)
-    extractor = SkillExtractor.load()
+        reader = load_reader(SkillExtractor.load(), MemoEncoder(Embedder().encode))
     rows = []
-    for record, segments in zip(records, _file_segments(records)):
-        role = role_text(record["description"], boilerplate_spans(segments))
-        row = {"id": record["id"], "skills": [
-            {"name": m.name, "taxonomy": m.taxonomy, "taxonomy_id": m.taxonomy_id, "start": m.start, "end": m.end,
-             "requirement": m.requirement} for m in extractor.extract(role)],
-            "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "why": s.why} for s in segments]}
+    segments_of = _file_segments(records)
+    roles = [role_text(record["description"], boilerplate_spans(segments))
+             for record, segments in zip(records, segments_of)]
+    for record, segments, found in zip(records, segments_of, reader.read_many(roles)):
+        row = {"id": record["id"], "skills": [s.to_dict() for s in found],
+               "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "why": s.why} for s in segments]}
         if record["description_converted"]:
             row["description"] = record["description"]  # the offsets point into this text, converted from HTML
         rows.append(row)
@@ -326,14 +329,16 @@ def sql(query: str, db: DbOption = None, fmt: FormatOption = "table",
 @app.command()
 def train(shared: Annotated[Path, typer.Option(help="The shared data folder with the labelled postings' texts.")]
           = HERE.parent / "shared" / "data") -> None:
-    """Rebuild the hire-type model, then the fit ranker (it reads hire-type calls) from the graded data;
-    prints their cross-validated and held-out scores."""
+    """Rebuild the hire-type model, then the fit ranker (it reads hire-type calls) from the graded data, then
+    the skill tagger from SkillSpan; prints their cross-validated, held-out and dev scores."""
     from models.train import evaluate_and_train, flat
     from models.train_fit import train as train_fit
+    from models.train_tagger import train as train_tagger
 
     with user_errors():
         metrics = {f"hire_type.{k}": v for k, v in flat(evaluate_and_train(shared)).items()}
         metrics |= {f"fit.{k}": v for k, v in train_fit(shared).items()}
+        metrics |= {f"skill_tagger.{k}": v for k, v in train_tagger(shared).items()}
     _print_rows(["metric", "value"], sorted((k, str(v)) for k, v in metrics.items()), "table")
 
 

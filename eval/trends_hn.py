@@ -27,6 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from scipy.stats import spearmanr  # noqa: E402
 
+from models.embedder import Embedder, MemoEncoder  # noqa: E402
+from models.linking import load_reader  # noqa: E402
 from models.skills import SkillExtractor  # noqa: E402
 from pipelines.skills import extract_posting_skills  # noqa: E402
 from scrapers.normalise import RejectedPosting, normalise  # noqa: E402
@@ -103,7 +105,7 @@ def main() -> None:
         db = Path(tmp) / "hn.duckdb"
         posts = hn_posts(folder)
         loaded, rejected = load(db, posts, Path(tmp))
-        read = extract_posting_skills(db, extractor)
+        read = extract_posting_skills(db, load_reader(extractor, MemoEncoder(Embedder().encode)))
         with reader(db) as con:
             totals = dict(con.execute("""SELECT strftime(month, '%Y-%m'), any_value(total_postings)
                                          FROM skill_demand_monthly GROUP BY 1""").fetchall())

@@ -219,7 +219,7 @@ class SkillExtractor:
         tokens, keys = _tokenize(text)
         found = self._match(text, tokens, keys)
         found = self._keep_in_context(text, tokens, keys, found)
-        requirement_at = _RequirementIndex(text)
+        requirement_at = RequirementIndex(text)
         return [SkillMention(surface.skill.name, surface.skill.taxonomy, surface.skill.taxonomy_id,
                              tokens[first].start(), tokens[last].end(),
                              requirement_at(tokens[first].start(), tokens[last].end()))
@@ -342,7 +342,7 @@ def _is_not_a_skill(text: str, tokens: list[re.Match], keys: list[str], first: i
     return bool(previous) and previous[0] in NOT_A_SKILL_BEFORE
 
 
-class _RequirementIndex:
+class RequirementIndex:
     """Must/nice for any span of one text: the nearest cue in the span's sentence, else a 'Label:' at the
     start of its line, else the heading of its section."""
 

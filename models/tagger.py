@@ -145,23 +145,26 @@ def bio_spans(tags: Iterable[int | str]) -> list[tuple[int, int]]:
     return spans
 
 
-def build_head(dimensions: int, hidden: int):
-    """The trained part: a bidirectional LSTM over the word vectors (none when hidden is 0), then one linear
-    layer giving O/B/I scores for each kind."""
+def build_head(dimensions: int, projection: int, hidden: int):
+    """The trained part: a linear projection of the word vectors (with ReLU), a bidirectional LSTM over them
+    (none when hidden is 0), then one linear layer giving O/B/I scores for each kind."""
     import torch
 
     class Head(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.lstm = torch.nn.LSTM(dimensions, hidden, batch_first=True, bidirectional=True) if hidden else None
-            self.out = torch.nn.Linear(2 * hidden if hidden else dimensions, len(KINDS) * len(TAGS))
+            self.project = torch.nn.Linear(dimensions, projection)
+            self.lstm = torch.nn.LSTM(projection, hidden, batch_first=True, bidirectional=True) if hidden else None
+            self.out = torch.nn.Linear(2 * hidden if hidden else projection, len(KINDS) * len(TAGS))
 
         def forward(self, vectors, lengths):
+            vectors = torch.relu(self.project(vectors))
             if self.lstm is not None:
                 packed = torch.nn.utils.rnn.pack_padded_sequence(vectors, lengths, batch_first=True,
                                                                  enforce_sorted=False)
                 vectors, _ = self.lstm(packed)
-                vectors, _ = torch.nn.utils.rnn.pad_packed_sequence(vectors, batch_first=True)
+                vectors, _ = torch.nn.utils.rnn.pad_packed_sequence(vectors, batch_first=True,
+                                                                    total_length=int(lengths.max()))
             logits = self.out(vectors)
             return logits.view(*logits.shape[:2], len(KINDS), len(TAGS))
 
@@ -185,7 +188,7 @@ class SpanTagger:
                                 f"from SkillSpan in ../shared/data")
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
         params = metadata["params"]
-        head = build_head(params["dimensions"], params["hidden"])
+        head = build_head(params["dimensions"], params["projection"], params["hidden"])
         with np.load(weights_path, allow_pickle=False) as weights:
             head.load_state_dict({name: torch.from_numpy(weights[name]) for name in weights.files})
         return cls(head, metadata)

@@ -86,7 +86,7 @@ def score_profile(db: Path, profile: Profile, embedder: Embedder, skills: SkillE
         open_postings, = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone()
         frequency = dict(con.execute("""
             SELECT s.skill, count(DISTINCT p.posting_id) FROM postings p JOIN posting_skills s USING (content_hash)
-            WHERE p.closed_at IS NULL GROUP BY s.skill""").fetchall())
+            WHERE p.closed_at IS NULL AND s.found_by <> 'tagger' GROUP BY s.skill""").fetchall())
     version = scorer.model.version
     stale = [{**row, "skills": skill_mentions(row)} for row in inputs
              if row["scored_profile"] != profile.fingerprint or row["scored_hash"] != input_hash(row, version)]

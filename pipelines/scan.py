@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from models.embedder import Embedder
+from models.embedder import Embedder, MemoEncoder
 from models.hire_type import HireTypeModel
+from models.linking import SkillReader, load_reader
 from models.profile import Profile
 from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
@@ -94,6 +95,10 @@ class ScanModels:
     def skills(self) -> SkillExtractor:
         return SkillExtractor.load()
 
+    @cached_property
+    def skill_reader(self) -> SkillReader:
+        return load_reader(self.skills, MemoEncoder(self.embedder.encode))
+
 
 @dataclass(frozen=True)
 class Step:
@@ -108,7 +113,7 @@ SCAN_STEPS = (
     Step("sections", lambda db, models, progress: segment_postings(db)),
     Step("embed", lambda db, models, progress: embed_postings(db, models.embedder, progress)),
     Step("classify", lambda db, models, progress: classify_postings(db, models.hire_type)),
-    Step("skills", lambda db, models, progress: extract_posting_skills(db, models.skills)),
+    Step("skills", lambda db, models, progress: extract_posting_skills(db, models.skill_reader)),
 )
 
 

@@ -16,8 +16,10 @@ import duckdb
 import pytest
 from markupsafe import escape
 
+from models.embedder import MemoEncoder
 from models.fit import FitScorer
 from models.hire_type import HireTypeModel
+from models.linking import load_reader
 from models.profile import load_profile
 from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
@@ -111,7 +113,7 @@ def seed_market(folder: Path, embedder) -> tuple[Path, Path]:
     skills = SkillExtractor.load()
     embed_postings(db, embedder)
     classify_postings(db, HireTypeModel.load())
-    extract_posting_skills(db, skills)
+    extract_posting_skills(db, load_reader(skills, MemoEncoder(embedder.encode)))
     score_profile(db, profile, embedder, skills)
     with writer(db) as con:   # closed after scoring: their fit scores stay, as they do in a real warehouse
         for company, title, _, _, _, closed in POSTINGS:

@@ -73,7 +73,8 @@ class Market:
                           listed, 1 if gates else 0])
         self.con.execute("INSERT INTO skill_extractions VALUES (?, 'test') ON CONFLICT DO NOTHING", [chash])
         for offset, skill in enumerate(skills):
-            self.con.execute("INSERT INTO posting_skills VALUES (?, ?, 'onet', ?, 'must', ?, ?)",
+            self.con.execute("INSERT INTO posting_skills (content_hash, skill, taxonomy, taxonomy_id, requirement, "
+                             "start_offset, end_offset) VALUES (?, ?, 'onet', ?, 'must', ?, ?)",
                              [chash, skill, skill, offset * 10, offset * 10 + 5])
         return pid
 

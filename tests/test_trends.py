@@ -34,7 +34,8 @@ class Postings:
             self.con.execute("INSERT INTO skill_extractions VALUES (?, 'test') ON CONFLICT DO NOTHING", [content])
             self.con.execute("DELETE FROM posting_skills WHERE content_hash = ?", [content])
             for i, skill in enumerate(skills):
-                self.con.execute("INSERT INTO posting_skills VALUES (?, ?, 'onet', ?, NULL, ?, ?)",
+                self.con.execute("INSERT INTO posting_skills (content_hash, skill, taxonomy, taxonomy_id, requirement, "
+                                 "start_offset, end_offset) VALUES (?, ?, 'onet', ?, NULL, ?, ?)",
                                  [content, skill, skill, i * 10, i * 10 + 4])
         return pid
 

@@ -16,7 +16,8 @@ GROUP BY p.company, p.content_hash;
 -- Each skill once per posting, however often the text names it.
 CREATE OR REPLACE VIEW skill_mentions AS
 SELECT DISTINCT sp.company, sp.content_hash, sp.listed_on, s.skill
-FROM skill_postings sp JOIN posting_skills s USING (content_hash);
+FROM skill_postings sp JOIN posting_skills s USING (content_hash)
+WHERE s.linked;
 
 -- Skill demand by calendar period: grain 'week' (ISO weeks, from Monday) or 'month'.
 -- share = postings that period naming the skill / all postings that period.

@@ -41,13 +41,13 @@ CREATE OR REPLACE MACRO skill_share_at(as_of) AS TABLE
 WITH open_postings AS (SELECT posting_id, content_hash FROM postings
                        WHERE first_seen <= as_of AND (closed_at IS NULL OR closed_at > as_of))
 SELECT s.skill, count(DISTINCT o.posting_id) / (SELECT count(*) FROM open_postings) AS share
-FROM open_postings o JOIN posting_skills s USING (content_hash) GROUP BY s.skill;
+FROM open_postings o JOIN posting_skills s USING (content_hash) WHERE s.linked GROUP BY s.skill;
 
 -- The skills each text names, in order of first mention.
 CREATE OR REPLACE MACRO content_skills(hashes) AS TABLE
 SELECT content_hash, list(skill ORDER BY first_offset, skill) AS skills
 FROM (SELECT content_hash, skill, min(start_offset) AS first_offset FROM posting_skills
-      WHERE list_contains(hashes, content_hash) GROUP BY ALL)
+      WHERE linked AND list_contains(hashes, content_hash) GROUP BY ALL)
 GROUP BY content_hash;
 
 -- The companies' ranks on the profile's last list before `week`.
@@ -61,9 +61,10 @@ CREATE OR REPLACE MACRO scored_fit_inputs(profile_name) AS TABLE
 SELECT i.* FROM fit_scores f JOIN fit_inputs i USING (posting_id)
 WHERE f.profile = profile_name ORDER BY f.tier, f.fit_score DESC, i.posting_id;
 
--- How many open postings name each skill, beside how many postings are open (the market the fit scorer weighs).
+-- How many open postings name each skill, beside how many postings are open (the market the fit scorer weighs:
+-- the gazetteer's mentions, as in fit_inputs).
 CREATE OR REPLACE VIEW open_skill_frequency AS
 SELECT s.skill, count(DISTINCT p.posting_id)::INTEGER AS postings,
        (SELECT count(*) FROM postings WHERE closed_at IS NULL)::INTEGER AS open_postings
 FROM postings p JOIN posting_skills s USING (content_hash)
-WHERE p.closed_at IS NULL GROUP BY s.skill;
+WHERE p.closed_at IS NULL AND s.found_by <> 'tagger' GROUP BY s.skill;

@@ -19,7 +19,7 @@ SELECT p.posting_id, p.title, p.department, p.team, p.closed_at IS NULL AS is_op
        coalesce(s.skills, []) AS skills
 FROM postings p
 LEFT JOIN fit_scores f ON f.posting_id = p.posting_id AND f.profile = profile_name
-LEFT JOIN (SELECT content_hash, list(DISTINCT skill) AS skills FROM posting_skills GROUP BY content_hash) s
+LEFT JOIN (SELECT content_hash, list(DISTINCT skill) AS skills FROM posting_skills WHERE linked GROUP BY content_hash) s
        ON s.content_hash = p.content_hash
 WHERE p.company = company_name
 ORDER BY listed_at, p.posting_id;
@@ -29,7 +29,7 @@ CREATE OR REPLACE VIEW market_postings AS
 SELECT p.posting_id, p.company, p.title, p.country, p.salary_min_annual, p.salary_max_annual, p.salary_currency,
        coalesce(s.skills, []) AS skills
 FROM postings p
-LEFT JOIN (SELECT content_hash, list(DISTINCT skill) AS skills FROM posting_skills GROUP BY content_hash) s
+LEFT JOIN (SELECT content_hash, list(DISTINCT skill) AS skills FROM posting_skills WHERE linked GROUP BY content_hash) s
        ON s.content_hash = p.content_hash
 WHERE p.closed_at IS NULL;
 
