@@ -402,7 +402,8 @@ def sources_add(url: str,
 @app.command()
 def load(file: Path, db: DbOption = None) -> None:
     """Import postings from a JSONL file (the classify/fit contract) or a JobSpy CSV export, then enrich them."""
-    from pipelines.imports import import_postings, read_import
+    from pipelines.imports import import_postings
+    from scrapers.files import read_import
 
     with user_errors():
         postings = read_import(file)
@@ -563,7 +564,7 @@ def _rank_targets(path: Path, profile_file: Path, monday) -> str:
 def _build_roadmap(path: Path, profile_file: Path, limit: int = 15) -> list:
     from models.embedder import Embedder
     from models.skills import SkillExtractor
-    from pipelines.embed import embed_texts
+    from models.vector_cache import embed_texts
     from pipelines.roadmap import build_roadmap
 
     person = load_profile(profile_file)

@@ -29,7 +29,7 @@ from models.fit import ARTIFACT, FEATURES, FitModel, FitScorer
 from models.hire_type import HireTypeModel
 from models.profile import Profile, load_profile
 from models.skills import SkillExtractor
-from pipelines.embed import embed_texts
+from models.vector_cache import embed_texts
 
 POINTS_PER_GRADE = 100 / 3
 ALPHAS = (0.3, 1.0, 3.0, 10.0)

@@ -14,7 +14,7 @@ import pyarrow as pa
 from models.company_facts import CompanyFacts, Seen, facts_by_company
 from models.hire_type import HireTypeModel
 from models.sections import role_text
-from pipelines.embed import load_vectors
+from models.vector_cache import load_vectors
 from scrapers.normalise import embedding_text
 from warehouse.db import writer
 

@@ -27,8 +27,8 @@ from models.hire_type import HireTypeModel
 from models.profile import Profile
 from models.sections import boilerplate_spans, role_text, segment_batch
 from models.skills import SkillExtractor, SkillMention
-from pipelines.embed import embed_texts
-from pipelines.imports import jsonl_postings
+from models.vector_cache import embed_texts
+from scrapers.files import jsonl_postings
 from pipelines.rank import top_k
 from scrapers.normalise import RejectedPosting, normalise
 from warehouse.db import reader, writer

@@ -11,7 +11,8 @@ import shutil
 
 import pytest
 
-from pipelines.imports import import_postings, jobspy_postings, read_import
+from pipelines.imports import import_postings
+from scrapers.files import jobspy_postings, read_import
 from tests.helpers import FIXTURES, marketfit
 from warehouse.db import reader
 

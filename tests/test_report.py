@@ -23,7 +23,8 @@ from models.linking import load_reader
 from models.profile import load_profile
 from models.skills import SkillExtractor
 from pipelines.classify import classify_postings
-from pipelines.embed import embed_postings, embed_texts
+from models.vector_cache import embed_texts
+from pipelines.embed import embed_postings
 from pipelines.fit import score_profile
 from pipelines.report import (PUBLIC_VIEWS, ReportError, deciding_sentence, export_views, gather, markdown_text,
                               safe_url, salary_text, write_report)
