@@ -93,7 +93,7 @@ def test_market_scan_is_recorded_in_the_warehouse_and_in_prefect(scanned):
     assert (flow, status, scan_id, error) == ("market-scan", "completed", 1, None)
     with reader(db) as con:
         checks = con.execute("SELECT name, failing_rows FROM check_results WHERE run_id = ?", [run_id]).fetchall()
-    assert len(checks) >= 6 and all(failing == 0 for _, failing in checks)
+    assert len(checks) >= 5 and all(failing == 0 for _, failing in checks)
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(prefect_id)
         tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))

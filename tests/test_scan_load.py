@@ -143,10 +143,11 @@ def test_views_are_created_again_when_one_is_missing_or_their_code_changed(db, t
         assert con.execute("SELECT count(*) FROM scan_log").fetchone() == (0,)
     views = tmp_path / "views"
     shutil.copytree(db_module.VIEWS, views)
-    (views / "02_scan_log.sql").write_text("CREATE OR REPLACE VIEW scan_log AS SELECT 42 AS answer;")
+    # a view no other view or macro reads, so the changed code still binds
+    (views / "02_scan_runs.sql").write_text("CREATE OR REPLACE VIEW scan_runs AS SELECT 42 AS answer;")
     monkeypatch.setattr(db_module, "VIEWS", views)
     with writer(db) as con:  # changed code: created again
-        assert con.execute("SELECT answer FROM scan_log").fetchone() == (42,)
+        assert con.execute("SELECT answer FROM scan_runs").fetchone() == (42,)
 
 
 def test_reader_refuses_writes(db, board_sources):

@@ -130,20 +130,23 @@ def test_load_fit_file_and_the_skills_command_read_the_same_segmented_record(tmp
     with duckdb.connect(str(db), read_only=True) as con:
         evidence = " ".join(row[0] for row in con.execute("SELECT evidence::VARCHAR FROM hire_types").fetchall())
         stored = con.execute("""
-            SELECT p.native_id, s.skill, s.start_offset FROM postings p JOIN posting_skills s USING (content_hash)
-            ORDER BY 1, 3, 2""").fetchall()
+            SELECT p.native_id, coalesce(s.skill, s.span_text), s.start_offset, s.found_by
+            FROM postings p JOIN posting_skills s USING (content_hash) ORDER BY 1, 3, 2""").fetchall()
         sections = con.execute("""
             SELECT p.native_id, g.kind, g.start_offset, g.end_offset FROM postings p
             JOIN posting_sections g USING (content_hash) ORDER BY 1, 3""").fetchall()
     assert "team of 800" not in evidence
-    assert not {"Mentoring", "Customer service", "English"} & {skill for _, skill, _ in stored}
+    assert not {"Mentoring", "Customer service", "English"} & {skill for _, skill, _, _ in stored}
     shown = [json.loads(line) for line in marketfit("skills", str(postings)).stdout.splitlines()]
-    assert sorted((row["id"], s["name"], s["start"]) for row in shown for s in row["skills"]) == sorted(stored)
+    assert sorted((row["id"], s["name"] or s["text"], s["start"]) for row in shown for s in row["skills"]) == \
+        sorted((pid, skill, start) for pid, skill, start, _ in stored)
     shown_sections = [(row["id"], s["kind"], s["start"], s["end"]) for row in shown for s in row["sections"]]
     assert sorted(shown_sections) == sorted(sections)
     assert {kind for _, kind, _, _ in sections} == {ROLE, BOILERPLATE}
     records, rejected = file_inputs(postings, embedder.encode, SkillExtractor.load())
     assert not rejected
-    assert sorted((r["id"], m.name, m.start) for r in records for m in r["skills"]) == sorted(stored)
+    # fit FILE reads the gazetteer's mentions, as fit_inputs does
+    assert sorted((r["id"], m.name, m.start) for r in records for m in r["skills"]) == \
+        sorted((pid, skill, start) for pid, skill, start, found_by in stored if found_by != "tagger")
     assert sorted((r["id"], start, end) for r in records for start, end in r["boilerplate"]) == \
         [(pid, start, end) for pid, kind, start, end in sections if kind == BOILERPLATE]
