@@ -44,7 +44,7 @@ LEAD_BULLETS = 3
 PROOF_POINTS = 3
 LONG_TENURE_YEARS = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_CUE = re.compile(r'^(bandwidth|expertise) cue: "(.+)"$')
+CUE_EVIDENCE = re.compile(r'^(bandwidth|expertise) cue: "(.+)"$')
 _CADENCE = re.compile(r"\b(?:weekly|daily|sprints?|on-call|code reviews?|design (?:docs?|documents|reviews?)|"
                       r"pair(?:ing)?|ships?|shipping|release[sd]?|deploy(?:s|ed|ing)?|agile|scrum|kanban|"
                       r"retros?|stand-?ups?|roadmaps?|experiments?|iterat\w+|own(?:s|ership)?)\b", re.I)
@@ -156,7 +156,7 @@ class PitchKits:
     def _angle(self, posting: dict, description: str, company: list[dict], named: list[str]) -> dict:
         hire_type = posting["hire_type"] or "bandwidth"
         evidence = []
-        cues = [_CUE.match(e) for e in json.loads(posting["hire_type_evidence"] or "[]")]
+        cues = [CUE_EVIDENCE.match(e) for e in json.loads(posting["hire_type_evidence"] or "[]")]
         deciding: dict[str, list[str]] = {}
         for phrase in dict.fromkeys(c[2] for c in cues if c and c[1] == hire_type):
             sentence = next((s for s in sentences(description) if phrase.lower() in s.lower()), None)

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipelines import trends
-from pipelines.pitch import evidence_text, kit_markdown
+from pipelines.pitch import CUE_EVIDENCE, evidence_text, kit_markdown, sentences
 from pipelines.output import output_folder, replace_file
 from warehouse.db import reader, table_rows
 
@@ -45,8 +45,6 @@ FEW_DATED_POSTINGS = 30      # fewer dated postings in the trend window than thi
 PALETTE = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#db2777")
 HIRE_COLOURS = {"bandwidth": "#2563eb", "expertise": "#ea580c", "unclassified": "#cbd5e1"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-_CUE = re.compile(r'^(bandwidth|expertise) cue: "(.+)"$')
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 class ReportError(ValueError):
@@ -159,11 +157,11 @@ def salary_text(low: float | None, high: float | None, currency: str | None) -> 
 def deciding_sentence(description: str | None, evidence: list[str], hire_type: str | None) -> str | None:
     """The sentence of the description holding the cue phrase behind the hire-type call (a cue for the call's
     side first); None when no cue phrase decided it."""
-    cues = [m for m in (_CUE.match(e) for e in evidence) if m]
+    cues = [m for m in (CUE_EVIDENCE.match(e) for e in evidence) if m]
     cues.sort(key=lambda m: m.group(1) != hire_type)
     for cue in cues:
         phrase = cue.group(2).lower()
-        for sentence in _SENTENCE_END.split(description or ""):
+        for sentence in sentences(description or ""):
             if phrase in sentence.lower():
                 sentence = " ".join(sentence.split()).lstrip("-•* ")
                 return sentence if len(sentence) <= SHOWN_SENTENCE_CHARS else \
